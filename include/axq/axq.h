@@ -1,0 +1,223 @@
+/*
+ * libaxq — model-weight quantization with ggml-exact block formats.
+ *
+ * Stable C API. Conventions (they hold for every function below):
+ *  - Every call that can fail returns an axq_status: AXQ_OK (0) or a negative
+ *    value. On failure axq_last_error() describes the argument and value at
+ *    fault, any `*out` handle is set to NULL and any `*written` count to 0.
+ *  - Outputs come first, then the object acted on, then inputs, then a const
+ *    options pointer where NULL means "defaults".
+ *  - Options structs start with `uint32_t struct_size`; fill them with the
+ *    matching axq_*_options_init() so that older binaries keep working when
+ *    fields are appended.
+ *  - Nothing here aborts, prints or throws on bad input.
+ *
+ * Thread safety: all functions may be called concurrently from any thread,
+ * except axq_simd_set_targets(), which must not race with running work.
+ * A tensor handle may be read by many threads at once; writing to it
+ * (axq_tensor_data_mut) needs the caller's own synchronisation.
+ */
+#ifndef AXQ_AXQ_H
+#define AXQ_AXQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "axq/version.h"
+
+#if defined(AXQ_BUILDING_LIBRARY) && defined(__GNUC__)
+#define AXQ_API __attribute__((visibility("default")))
+#else
+#define AXQ_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Status codes. Values are pinned forever and never reused.                 */
+/*   -1 .. -4  misuse by the caller                                          */
+/*   -5, -8    bad data                                                      */
+/*   -6, -7    environment                                                   */
+/*   -99       a bug in libaxq                                               */
+/* ------------------------------------------------------------------------ */
+typedef enum axq_status {
+  AXQ_OK = 0,
+  AXQ_ERR_INVALID_ARGUMENT = -1, /* NULL, bad length, misaligned n, bad dims */
+  AXQ_ERR_UNSUPPORTED = -2,      /* known type, operation not available */
+  AXQ_ERR_UNKNOWN_TYPE = -3,
+  AXQ_ERR_BUFFER_TOO_SMALL = -4,
+  AXQ_ERR_NON_FINITE = -5,       /* NaN/Inf in input that the format cannot hold */
+  AXQ_ERR_OUT_OF_MEMORY = -6,
+  AXQ_ERR_IO = -7,
+  AXQ_ERR_CORRUPT_DATA = -8,     /* malformed/truncated/lying file or buffer */
+  AXQ_ERR_INTERNAL = -99,
+  /* Not statuses: they pin the enum to the full 32-bit range, so that any
+     int a binding passes in is a valid value of this type. */
+  AXQ_STATUS_RANGE_MIN_ = -0x7FFFFFFF - 1,
+  AXQ_STATUS_RANGE_MAX_ = 0x7FFFFFFF
+} axq_status;
+
+/* ------------------------------------------------------------------------ */
+/* Types. Numeric values equal the GGUF/ggml type ids. Ids retired upstream  */
+/* (4, 5: old Q4_2/Q4_3; 31-33: Q4_0_4_4 ...) are never reused here.         */
+/* Types not implemented yet return AXQ_ERR_UNSUPPORTED from operations;     */
+/* axq_type_info() says which ones are.                                      */
+/* ------------------------------------------------------------------------ */
+typedef enum axq_type {
+  AXQ_TYPE_INVALID = -1, /* returned by axq_tensor_type(NULL); never a valid input */
+  AXQ_TYPE_F32 = 0,
+  AXQ_TYPE_F16 = 1,
+  AXQ_TYPE_Q4_0 = 2,
+  AXQ_TYPE_Q4_1 = 3,
+  AXQ_TYPE_Q5_0 = 6,
+  AXQ_TYPE_Q5_1 = 7,
+  AXQ_TYPE_Q8_0 = 8,
+  AXQ_TYPE_Q8_1 = 9,
+  AXQ_TYPE_Q2_K = 10,
+  AXQ_TYPE_Q3_K = 11,
+  AXQ_TYPE_Q4_K = 12,
+  AXQ_TYPE_Q5_K = 13,
+  AXQ_TYPE_Q6_K = 14,
+  AXQ_TYPE_Q8_K = 15,
+  AXQ_TYPE_BF16 = 30,
+  AXQ_TYPE_TQ1_0 = 34,
+  AXQ_TYPE_TQ2_0 = 35,
+  AXQ_TYPE_I2_S = 36, /* BitNet b1.58, bitnet.cpp layout */
+  AXQ_TYPE_I8_S = 37, /* BitNet int8 activations */
+  /* Not a type: pins the enum to the full 32-bit range (see axq_status). */
+  AXQ_TYPE_RANGE_MAX_ = 0x7FFFFFFF
+} axq_type;
+
+/* ------------------------------------------------------------------------ */
+/* Version and errors                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* Runtime version "X.Y.Z"; compare with AXQ_VERSION_STRING from version.h. */
+AXQ_API const char *axq_version_string(void);
+/* Runtime version as X*10000 + Y*100 + Z (see AXQ_VERSION_NUMBER). */
+AXQ_API uint32_t axq_version(void);
+/* Static description of a status; never NULL, also for unknown values. */
+AXQ_API const char *axq_status_string(axq_status s);
+/* Message of the last failure on the calling thread, "" if none yet. The
+   string is owned by libaxq and valid until the next failing call on the
+   same thread. Successful calls leave it unchanged. */
+AXQ_API const char *axq_last_error(void);
+
+/* ------------------------------------------------------------------------ */
+/* Type traits                                                              */
+/* ------------------------------------------------------------------------ */
+typedef struct axq_type_info {
+  uint32_t struct_size;    /* in: sizeof(axq_type_info_t) as the caller knows it */
+  int32_t type;            /* the axq_type asked for */
+  const char *name;        /* ggml name, e.g. "q4_0", "bf16", "q2_K" (static) */
+  int64_t block_elems;     /* elements per block (1 for F32/F16/BF16) */
+  int64_t block_bytes;     /* bytes per block */
+  double bits_per_weight;  /* 8 * block_bytes / block_elems */
+  uint32_t is_quantized;   /* 1 for block formats, 0 for F32/F16/BF16 */
+  uint32_t can_quantize;   /* 1 if axq_quantize_row() accepts it here */
+  uint32_t can_dequantize; /* 1 if axq_dequantize_row() accepts it here */
+} axq_type_info_t;
+
+/* Fills *out for a known type, writing only the fields that
+   out->struct_size covers (set it before the call). A type that is known
+   but not implemented yet still succeeds, with can_* = 0. */
+AXQ_API axq_status axq_type_info(axq_type_info_t *out, axq_type type);
+/* Parses a type name, case-insensitively: "q4_0", "Q4_K", "bf16", "f32". */
+AXQ_API axq_status axq_type_from_name(axq_type *out, const char *name);
+/* Bytes that n elements of `type` occupy (n must be a multiple of the
+   block size). Like ggml_row_size. */
+AXQ_API axq_status axq_row_size(size_t *out, axq_type type, int64_t n);
+
+/* ------------------------------------------------------------------------ */
+/* Rows: the low-level, allocation-free interface                           */
+/* ------------------------------------------------------------------------ */
+
+/* Quantizes one row of n f32 values into n/block_elems blocks, byte for
+   byte as ggml writes them to a file. dst need not be aligned. Integer
+   formats reject NaN/Inf with AXQ_ERR_NON_FINITE; F32/F16/BF16 convert them
+   as IEEE does. *written receives the byte count (0 on failure). */
+AXQ_API axq_status axq_quantize_row(void *dst, size_t dst_capacity, size_t *written,
+                                    axq_type type, const float *src, int64_t n);
+/* Expands src_size bytes holding n elements of `type` into n floats,
+   bit-identical to ggml's to_float. src_size must be exactly the row size. */
+AXQ_API axq_status axq_dequantize_row(float *dst, int64_t n,
+                                      axq_type type, const void *src, size_t src_size);
+
+/* ------------------------------------------------------------------------ */
+/* Tensors                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Opaque, row-major, 1 to 4 dims; dims[0] is the row length (ggml ne[0]). */
+typedef struct axq_tensor axq_tensor_t;
+
+enum { AXQ_MAX_DIMS = 4 };
+
+/* A zero-filled tensor. dims[0] must be a multiple of the block size. */
+AXQ_API axq_status axq_tensor_create(axq_tensor_t **out, axq_type type, int ndim,
+                                     const int64_t *dims);
+/* An F32 tensor holding a copy of data (product(dims) floats). */
+AXQ_API axq_status axq_tensor_from_f32(axq_tensor_t **out, const float *data, int ndim,
+                                       const int64_t *dims);
+/* A tensor of any type holding a copy of data, which must be exactly the
+   tensor's byte size (e.g. bytes read from a GGUF file). */
+AXQ_API axq_status axq_tensor_from_bytes(axq_tensor_t **out, axq_type type, int ndim,
+                                         const int64_t *dims, const void *data,
+                                         size_t size);
+/* Frees the tensor; NULL is a no-op. */
+AXQ_API void axq_tensor_destroy(axq_tensor_t *t);
+
+/* Queries. On a NULL handle they return AXQ_TYPE_INVALID, 0 or NULL and
+   set axq_last_error(). */
+AXQ_API axq_type axq_tensor_type(const axq_tensor_t *t);
+AXQ_API int axq_tensor_ndim(const axq_tensor_t *t);
+AXQ_API int64_t axq_tensor_dim(const axq_tensor_t *t, int i); /* 1 for i >= ndim */
+AXQ_API int64_t axq_tensor_nelements(const axq_tensor_t *t);
+AXQ_API size_t axq_tensor_nbytes(const axq_tensor_t *t);      /* exact byte size of the data */
+AXQ_API const void *axq_tensor_data(const axq_tensor_t *t);   /* rows back to back, ggml bytes */
+AXQ_API void *axq_tensor_data_mut(axq_tensor_t *t);
+
+typedef struct axq_quantize_options {
+  uint32_t struct_size;
+  uint32_t n_threads; /* 0 = all cores; results are identical for any value */
+} axq_quantize_options_t;
+
+typedef struct axq_dequantize_options {
+  uint32_t struct_size;
+  uint32_t n_threads; /* 0 = all cores; results are identical for any value */
+} axq_dequantize_options_t;
+
+/* Fill an options struct with the defaults and its struct_size. */
+AXQ_API axq_status axq_quantize_options_init(axq_quantize_options_t *opts);
+AXQ_API axq_status axq_dequantize_options_init(axq_dequantize_options_t *opts);
+
+/* Quantizes an F32 tensor to `type` (same dims); a new tensor in *out. */
+AXQ_API axq_status axq_quantize(axq_tensor_t **out, const axq_tensor_t *src, axq_type type,
+                                const axq_quantize_options_t *opts);
+/* Expands a tensor of any implemented type to a new F32 tensor in *out. */
+AXQ_API axq_status axq_dequantize(axq_tensor_t **out, const axq_tensor_t *src,
+                                  const axq_dequantize_options_t *opts);
+
+/* ------------------------------------------------------------------------ */
+/* SIMD targets                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* Name of the target the kernels run on now, e.g. "AVX3_DL", "AVX2", "SCALAR". */
+AXQ_API const char *axq_simd_target_name(void);
+/* Targets compiled into this library that this CPU can run, best first,
+   ignoring any restriction. axq_simd_target_at() returns NULL past the end. */
+AXQ_API size_t axq_simd_target_count(void);
+AXQ_API const char *axq_simd_target_at(size_t i);
+/* Restricts dispatch to a comma-separated list of target names (as above,
+   case-insensitive); the best listed target this CPU supports is used.
+   NULL or "" lifts the restriction. The environment variable
+   AXQ_SIMD_TARGETS is applied the same way when the library is first used.
+   Process-wide; do not call while other threads run axq work. */
+AXQ_API axq_status axq_simd_set_targets(const char *names);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* AXQ_AXQ_H */

@@ -1,0 +1,50 @@
+// Helpers for the extern "C" functions: argument checks and the try/catch
+// that keeps C++ exceptions from crossing the C boundary.
+#ifndef AXQ_API_BOUNDARY_H_
+#define AXQ_API_BOUNDARY_H_
+
+#include <cstring>
+#include <new>
+
+#include "axq/axq.h"
+#include "src/core/status.h"
+
+namespace axq {
+
+// Runs body (returning Status) and maps escaping exceptions to statuses.
+template <class Body>
+axq_status Guard(Body&& body) noexcept {
+  try {
+    return body().code();
+  } catch (const std::bad_alloc&) {
+    return FailOutOfMemory().code();
+  } catch (...) {
+    return Fail(AXQ_ERR_INTERNAL, "internal error: unexpected C++ exception").code();
+  }
+}
+
+inline Status RequireNonNull(const void* p, const char* name) {
+  if (p == nullptr) return Fail(AXQ_ERR_INVALID_ARGUMENT, "%s: NULL", name);
+  return OkStatus();
+}
+
+// Copies the caller's options over `defaults`, reading only the bytes that
+// its struct_size covers. A size larger than ours comes from a newer
+// header whose extra fields we cannot honour.
+template <class Options>
+Status ReadOptions(const Options* given, Options* defaults, const char* name) {
+  if (given == nullptr) return OkStatus();
+  const uint32_t size = given->struct_size;
+  if (size < sizeof(uint32_t) || size > sizeof(Options)) {
+    return Fail(AXQ_ERR_INVALID_ARGUMENT,
+                "%s->struct_size: %u is not a size this libaxq knows (%u); use the _init function",
+                name, size, static_cast<unsigned>(sizeof(Options)));
+  }
+  std::memcpy(static_cast<void*>(defaults), given, size);
+  defaults->struct_size = static_cast<uint32_t>(sizeof(Options));
+  return OkStatus();
+}
+
+}  // namespace axq
+
+#endif  // AXQ_API_BOUNDARY_H_

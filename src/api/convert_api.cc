@@ -1,0 +1,83 @@
+// axq_quantize, axq_dequantize and their options.
+#include <memory>
+
+#include "axq/axq.h"
+#include "src/api/boundary.h"
+#include "src/core/convert.h"
+#include "src/core/parallel.h"
+#include "src/core/tensor.h"
+
+using axq::Fail;
+using axq::Guard;
+using axq::OkStatus;
+using axq::Status;
+
+extern "C" {
+
+AXQ_API axq_status axq_quantize_options_init(axq_quantize_options_t* opts) {
+  return Guard([&]() -> Status {
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(opts, "opts"));
+    *opts = axq_quantize_options_t{};
+    opts->struct_size = sizeof(*opts);
+    opts->n_threads = 0;
+    return OkStatus();
+  });
+}
+
+AXQ_API axq_status axq_dequantize_options_init(axq_dequantize_options_t* opts) {
+  return Guard([&]() -> Status {
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(opts, "opts"));
+    *opts = axq_dequantize_options_t{};
+    opts->struct_size = sizeof(*opts);
+    opts->n_threads = 0;
+    return OkStatus();
+  });
+}
+
+AXQ_API axq_status axq_quantize(axq_tensor_t** out, const axq_tensor_t* src, axq_type type,
+                                const axq_quantize_options_t* opts) {
+  if (out != nullptr) *out = nullptr;
+  return Guard([&]() -> Status {
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(out, "out"));
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(src, "src"));
+    axq_quantize_options_t options;
+    (void)axq_quantize_options_init(&options);
+    AXQ_RETURN_IF_ERROR(axq::ReadOptions(opts, &options, "opts"));
+    if (src->traits->type != AXQ_TYPE_F32) {
+      return Fail(AXQ_ERR_INVALID_ARGUMENT, "src: must be an f32 tensor, got %s",
+                  src->traits->name);
+    }
+    std::unique_ptr<axq_tensor> result;
+    AXQ_RETURN_IF_ERROR(axq::NewTensor(&result, type, src->ndim, src->dims));
+    const axq::FormatKernels* kernels = nullptr;
+    AXQ_RETURN_IF_ERROR(axq::LookupKernels(&kernels, *result->traits, "type"));
+    AXQ_RETURN_IF_ERROR(axq::QuantizeElements(
+        *kernels, *result->traits, reinterpret_cast<const float*>(src->data.get()),
+        result->data.get(), src->nelements, axq::ResolveThreadCount(options.n_threads)));
+    *out = result.release();
+    return OkStatus();
+  });
+}
+
+AXQ_API axq_status axq_dequantize(axq_tensor_t** out, const axq_tensor_t* src,
+                                  const axq_dequantize_options_t* opts) {
+  if (out != nullptr) *out = nullptr;
+  return Guard([&]() -> Status {
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(out, "out"));
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(src, "src"));
+    axq_dequantize_options_t options;
+    (void)axq_dequantize_options_init(&options);
+    AXQ_RETURN_IF_ERROR(axq::ReadOptions(opts, &options, "opts"));
+    const axq::FormatKernels* kernels = nullptr;
+    AXQ_RETURN_IF_ERROR(axq::LookupKernels(&kernels, *src->traits, "src"));
+    std::unique_ptr<axq_tensor> result;
+    AXQ_RETURN_IF_ERROR(axq::NewTensor(&result, AXQ_TYPE_F32, src->ndim, src->dims));
+    axq::DequantizeElements(*kernels, *src->traits, src->data.get(),
+                            reinterpret_cast<float*>(result->data.get()), src->nelements,
+                            axq::ResolveThreadCount(options.n_threads));
+    *out = result.release();
+    return OkStatus();
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,107 @@
+// axq_tensor_*: creation, queries and destruction of tensor handles.
+#include <cstring>
+#include <memory>
+
+#include "axq/axq.h"
+#include "src/api/boundary.h"
+#include "src/core/tensor.h"
+
+using axq::Fail;
+using axq::Guard;
+using axq::OkStatus;
+using axq::Status;
+
+namespace {
+
+// Query functions cannot return a status; they report a NULL handle through
+// axq_last_error() and a neutral value.
+bool CheckHandle(const axq_tensor_t* t, const char* function) {
+  if (t != nullptr) return true;
+  (void)Fail(AXQ_ERR_INVALID_ARGUMENT, "%s: t is NULL", function);
+  return false;
+}
+
+}  // namespace
+
+extern "C" {
+
+AXQ_API axq_status axq_tensor_create(axq_tensor_t** out, axq_type type, int ndim,
+                                     const int64_t* dims) {
+  if (out != nullptr) *out = nullptr;
+  return Guard([&]() -> Status {
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(out, "out"));
+    std::unique_ptr<axq_tensor> tensor;
+    AXQ_RETURN_IF_ERROR(axq::NewTensor(&tensor, type, ndim, dims));
+    *out = tensor.release();
+    return OkStatus();
+  });
+}
+
+AXQ_API axq_status axq_tensor_from_bytes(axq_tensor_t** out, axq_type type, int ndim,
+                                         const int64_t* dims, const void* data, size_t size) {
+  if (out != nullptr) *out = nullptr;
+  return Guard([&]() -> Status {
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(out, "out"));
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(data, "data"));
+    std::unique_ptr<axq_tensor> tensor;
+    AXQ_RETURN_IF_ERROR(axq::NewTensor(&tensor, type, ndim, dims));
+    if (size != tensor->nbytes) {
+      return Fail(AXQ_ERR_INVALID_ARGUMENT, "size: %zu bytes, a %s tensor of these dims takes %zu",
+                  size, tensor->traits->name, tensor->nbytes);
+    }
+    std::memcpy(tensor->data.get(), data, size);
+    *out = tensor.release();
+    return OkStatus();
+  });
+}
+
+AXQ_API axq_status axq_tensor_from_f32(axq_tensor_t** out, const float* data, int ndim,
+                                       const int64_t* dims) {
+  if (out != nullptr) *out = nullptr;
+  return Guard([&]() -> Status {
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(out, "out"));
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(data, "data"));
+    std::unique_ptr<axq_tensor> tensor;
+    AXQ_RETURN_IF_ERROR(axq::NewTensor(&tensor, AXQ_TYPE_F32, ndim, dims));
+    std::memcpy(tensor->data.get(), data, tensor->nbytes);
+    *out = tensor.release();
+    return OkStatus();
+  });
+}
+
+AXQ_API void axq_tensor_destroy(axq_tensor_t* t) { delete t; }
+
+AXQ_API axq_type axq_tensor_type(const axq_tensor_t* t) {
+  return CheckHandle(t, "axq_tensor_type") ? t->traits->type : AXQ_TYPE_INVALID;
+}
+
+AXQ_API int axq_tensor_ndim(const axq_tensor_t* t) {
+  return CheckHandle(t, "axq_tensor_ndim") ? t->ndim : 0;
+}
+
+AXQ_API int64_t axq_tensor_dim(const axq_tensor_t* t, int i) {
+  if (!CheckHandle(t, "axq_tensor_dim")) return 0;
+  if (i < 0) {
+    (void)Fail(AXQ_ERR_INVALID_ARGUMENT, "axq_tensor_dim: i = %d is negative", i);
+    return 0;
+  }
+  return i < t->ndim ? t->dims[i] : 1;
+}
+
+AXQ_API int64_t axq_tensor_nelements(const axq_tensor_t* t) {
+  return CheckHandle(t, "axq_tensor_nelements") ? t->nelements : 0;
+}
+
+AXQ_API size_t axq_tensor_nbytes(const axq_tensor_t* t) {
+  return CheckHandle(t, "axq_tensor_nbytes") ? t->nbytes : 0;
+}
+
+AXQ_API const void* axq_tensor_data(const axq_tensor_t* t) {
+  return CheckHandle(t, "axq_tensor_data") ? t->data.get() : nullptr;
+}
+
+AXQ_API void* axq_tensor_data_mut(axq_tensor_t* t) {
+  return CheckHandle(t, "axq_tensor_data_mut") ? t->data.get() : nullptr;
+}
+
+}  // extern "C"

@@ -1,0 +1,34 @@
+// The object behind the opaque axq_tensor_t handle.
+#ifndef AXQ_CORE_TENSOR_H_
+#define AXQ_CORE_TENSOR_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "axq/axq.h"
+#include "src/core/status.h"
+#include "src/core/type_traits.h"
+
+struct axq_tensor {
+  struct FreeAligned {
+    void operator()(uint8_t* p) const;
+  };
+
+  const axq::TypeTraits* traits = nullptr;
+  int ndim = 0;
+  int64_t dims[AXQ_MAX_DIMS] = {1, 1, 1, 1};
+  int64_t nelements = 0;
+  size_t nbytes = 0;
+  std::unique_ptr<uint8_t, FreeAligned> data;  // 64-byte aligned, nbytes long
+};
+
+namespace axq {
+
+// Validates type and shape and allocates zeroed storage; `arg` prefixes
+// messages ("dims" for instance).
+Status NewTensor(std::unique_ptr<axq_tensor>* out, int type_id, int ndim, const int64_t* dims);
+
+}  // namespace axq
+
+#endif  // AXQ_CORE_TENSOR_H_

@@ -1,0 +1,36 @@
+// Static facts about every type id libaxq knows (FORMATS.md §1).
+#ifndef AXQ_CORE_TYPE_TRAITS_H_
+#define AXQ_CORE_TYPE_TRAITS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "axq/axq.h"
+#include "src/core/status.h"
+
+namespace axq {
+
+struct TypeTraits {
+  axq_type type;
+  const char* name;     // ggml's spelling
+  int64_t block_elems;
+  int64_t block_bytes;
+  bool is_quantized;
+};
+
+// nullptr for ids that are not a known axq_type (including retired ids).
+const TypeTraits* FindTypeTraits(int type_id);
+
+// Known types, in id order, for iteration by tools and tests.
+const TypeTraits* AllTypeTraits(size_t* count);
+
+// Looks up the type or fails with AXQ_ERR_UNKNOWN_TYPE naming `arg`.
+Status LookupType(const TypeTraits** out, int type_id, const char* arg);
+
+// Checks that n is a positive multiple of the block size and computes its
+// byte size without overflow; the message names `arg`.
+Status CheckedRowBytes(size_t* out, const TypeTraits& traits, int64_t n, const char* arg);
+
+}  // namespace axq
+
+#endif  // AXQ_CORE_TYPE_TRAITS_H_

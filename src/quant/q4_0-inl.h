@@ -1,0 +1,68 @@
+// Q4_0 Highway kernels; scalar reference beside it in q4_0_ref.cc.
+#if defined(AXQ_QUANT_Q4_0_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef AXQ_QUANT_Q4_0_INL_H_
+#undef AXQ_QUANT_Q4_0_INL_H_
+#else
+#define AXQ_QUANT_Q4_0_INL_H_
+#endif
+
+#include "src/quant/legacy-inl.h"
+#include "src/quant/ref.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace axq {
+namespace HWY_NAMESPACE {
+
+// Returns false if the row holds NaN/Inf (those blocks are left unwritten).
+HWY_INLINE bool QuantizeRowQ4_0(const float* x, uint8_t* y, int64_t k) {
+  const LegacyF df;
+  const size_t N = hn::Lanes(df);
+  bool all_finite = true;
+  for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kLegacyBlock, y += kQ4_0Bytes) {
+    const uint32_t abs_max = BlockAbsMaxBits(x);
+    if (IsNonFiniteBits(abs_max)) {
+      all_finite = false;
+      continue;
+    }
+    // Dividing by -8 and multiplying by -0.125 round the same exact value.
+    const float d = BlockFirstLargest(x, abs_max) * -0.125f;
+    bool normal_scale;
+    const float id = Reciprocal(d, &normal_scale);
+    if (!normal_scale) {
+      quantize_row_q4_0_ref(x, y, kLegacyBlock);
+      continue;
+    }
+    StoreLE16(y, Fp32ToFp16(d));
+    const VecF vid = hn::Set(df, id);
+    const VecF offset = hn::Set(df, 8.5f);
+    const VecI top = hn::Set(LegacyI(), 15);
+    for (size_t i = 0; i < kLegacyHalf; i += N) {
+      // Mul then Add: two roundings, as in the reference (no FMA).
+      const VecF lo = hn::Add(hn::Mul(hn::LoadU(df, x + i), vid), offset);
+      const VecF hi = hn::Add(hn::Mul(hn::LoadU(df, x + kLegacyHalf + i), vid), offset);
+      StoreNibblePairs(hn::Min(TruncToInt(lo), top), hn::Min(TruncToInt(hi), top), y + 2 + i);
+    }
+  }
+  return all_finite;
+}
+
+HWY_INLINE void DequantizeRowQ4_0(const uint8_t* x, float* y, int64_t k) {
+  const LegacyF df;
+  const size_t N = hn::Lanes(df);
+  const VecI eight = hn::Set(LegacyI(), 8);
+  for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kQ4_0Bytes, y += kLegacyBlock) {
+    const VecF d = LoadHalfScale(x);
+    for (size_t i = 0; i < kLegacyHalf; i += N) {
+      const VecI lo = hn::Sub(LowNibbles(x + 2 + i), eight);
+      const VecI hi = hn::Sub(HighNibbles(x + 2 + i), eight);
+      hn::StoreU(hn::Mul(hn::ConvertTo(df, lo), d), df, y + i);
+      hn::StoreU(hn::Mul(hn::ConvertTo(df, hi), d), df, y + kLegacyHalf + i);
+    }
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace axq
+HWY_AFTER_NAMESPACE();
+
+#endif  // AXQ_QUANT_Q4_0_INL_H_

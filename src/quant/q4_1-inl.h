@@ -1,0 +1,68 @@
+// Q4_1 Highway kernels; scalar reference beside it in q4_1_ref.cc.
+#if defined(AXQ_QUANT_Q4_1_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef AXQ_QUANT_Q4_1_INL_H_
+#undef AXQ_QUANT_Q4_1_INL_H_
+#else
+#define AXQ_QUANT_Q4_1_INL_H_
+#endif
+
+#include "src/quant/legacy-inl.h"
+#include "src/quant/ref.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace axq {
+namespace HWY_NAMESPACE {
+
+HWY_INLINE bool QuantizeRowQ4_1(const float* x, uint8_t* y, int64_t k) {
+  const LegacyF df;
+  const size_t N = hn::Lanes(df);
+  bool all_finite = true;
+  for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kLegacyBlock, y += kQ4_1Bytes) {
+    if (IsNonFiniteBits(BlockAbsMaxBits(x))) {
+      all_finite = false;
+      continue;
+    }
+    float min, max;
+    BlockMinMaxVec(x, &min, &max);
+    const float d = (max - min) / 15.0f;
+    bool normal_scale;
+    const float id = Reciprocal(d, &normal_scale);
+    if (!normal_scale) {
+      quantize_row_q4_1_ref(x, y, kLegacyBlock);
+      continue;
+    }
+    StoreLE16(y, Fp32ToFp16(d));
+    StoreLE16(y + 2, Fp32ToFp16(min));
+    const VecF vmin = hn::Set(df, min);
+    const VecF vid = hn::Set(df, id);
+    const VecF half = hn::Set(df, 0.5f);
+    const VecI top = hn::Set(LegacyI(), 15);
+    for (size_t i = 0; i < kLegacyHalf; i += N) {
+      const VecF lo = hn::Add(hn::Mul(hn::Sub(hn::LoadU(df, x + i), vmin), vid), half);
+      const VecF hi = hn::Add(hn::Mul(hn::Sub(hn::LoadU(df, x + kLegacyHalf + i), vmin), vid), half);
+      StoreNibblePairs(hn::Min(TruncToInt(lo), top), hn::Min(TruncToInt(hi), top), y + 4 + i);
+    }
+  }
+  return all_finite;
+}
+
+HWY_INLINE void DequantizeRowQ4_1(const uint8_t* x, float* y, int64_t k) {
+  const LegacyF df;
+  const size_t N = hn::Lanes(df);
+  for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kQ4_1Bytes, y += kLegacyBlock) {
+    const VecF d = LoadHalfScale(x);
+    const VecF m = LoadHalfScale(x + 2);
+    for (size_t i = 0; i < kLegacyHalf; i += N) {
+      // Multiply, then add: two roundings, like ggml's dequantizer.
+      hn::StoreU(hn::Add(hn::Mul(hn::ConvertTo(df, LowNibbles(x + 4 + i)), d), m), df, y + i);
+      hn::StoreU(hn::Add(hn::Mul(hn::ConvertTo(df, HighNibbles(x + 4 + i)), d), m), df,
+                 y + kLegacyHalf + i);
+    }
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace axq
+HWY_AFTER_NAMESPACE();
+
+#endif  // AXQ_QUANT_Q4_1_INL_H_

@@ -1,0 +1,73 @@
+// Q5_0 Highway kernels; scalar reference beside it in q5_0_ref.cc.
+#if defined(AXQ_QUANT_Q5_0_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef AXQ_QUANT_Q5_0_INL_H_
+#undef AXQ_QUANT_Q5_0_INL_H_
+#else
+#define AXQ_QUANT_Q5_0_INL_H_
+#endif
+
+#include "src/quant/legacy-inl.h"
+#include "src/quant/ref.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace axq {
+namespace HWY_NAMESPACE {
+
+HWY_INLINE bool QuantizeRowQ5_0(const float* x, uint8_t* y, int64_t k) {
+  const LegacyF df;
+  const size_t N = hn::Lanes(df);
+  bool all_finite = true;
+  for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kLegacyBlock, y += kQ5_0Bytes) {
+    const uint32_t abs_max = BlockAbsMaxBits(x);
+    if (IsNonFiniteBits(abs_max)) {
+      all_finite = false;
+      continue;
+    }
+    const float d = BlockFirstLargest(x, abs_max) * -0.0625f;  // == max / -16
+    bool normal_scale;
+    const float id = Reciprocal(d, &normal_scale);
+    if (!normal_scale) {
+      quantize_row_q5_0_ref(x, y, kLegacyBlock);
+      continue;
+    }
+    StoreLE16(y, Fp32ToFp16(d));
+    const VecF vid = hn::Set(df, id);
+    const VecF offset = hn::Set(df, 16.5f);
+    const VecI top = hn::Set(LegacyI(), 31);
+    const VecI low4 = hn::Set(LegacyI(), 0x0F);
+    uint32_t qh = 0;
+    for (size_t i = 0; i < kLegacyHalf; i += N) {
+      const VecF lo = hn::Add(hn::Mul(hn::LoadU(df, x + i), vid), offset);
+      const VecF hi = hn::Add(hn::Mul(hn::LoadU(df, x + kLegacyHalf + i), vid), offset);
+      const VecI code_lo = hn::Min(TruncToInt(lo), top);
+      const VecI code_hi = hn::Min(TruncToInt(hi), top);
+      qh |= HighBits(code_lo, i) | HighBits(code_hi, kLegacyHalf + i);
+      StoreNibblePairs(hn::And(code_lo, low4), hn::And(code_hi, low4), y + 6 + i);
+    }
+    StoreLE32(y + 2, qh);
+  }
+  return all_finite;
+}
+
+HWY_INLINE void DequantizeRowQ5_0(const uint8_t* x, float* y, int64_t k) {
+  const LegacyF df;
+  const size_t N = hn::Lanes(df);
+  const VecI sixteen = hn::Set(LegacyI(), 16);
+  for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kQ5_0Bytes, y += kLegacyBlock) {
+    const VecF d = LoadHalfScale(x);
+    const uint32_t qh = LoadLE32(x + 2);
+    for (size_t i = 0; i < kLegacyHalf; i += N) {
+      const VecI lo = hn::Sub(hn::Or(LowNibbles(x + 6 + i), FifthBits(qh, i)), sixteen);
+      const VecI hi =
+          hn::Sub(hn::Or(HighNibbles(x + 6 + i), FifthBits(qh, kLegacyHalf + i)), sixteen);
+      hn::StoreU(hn::Mul(hn::ConvertTo(df, lo), d), df, y + i);
+      hn::StoreU(hn::Mul(hn::ConvertTo(df, hi), d), df, y + kLegacyHalf + i);
+    }
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace axq
+HWY_AFTER_NAMESPACE();
+
+#endif  // AXQ_QUANT_Q5_0_INL_H_

@@ -1,0 +1,92 @@
+// Builds the two kernel tables (dispatched and reference) once and answers
+// lookups by type.
+#include <cmath>
+#include <cstring>
+
+#include "src/quant/ref.h"
+#include "src/simd/kernels.h"
+#include "src/simd/targets.h"
+
+namespace axq {
+namespace {
+
+bool AllFinite(const float* x, int64_t k) {
+  for (int64_t i = 0; i < k; ++i) {
+    if (!std::isfinite(x[i])) return false;
+  }
+  return true;
+}
+
+bool CopyF32(const float* x, void* y, int64_t k) {
+  std::memcpy(y, x, static_cast<size_t>(k) * sizeof(float));
+  return true;
+}
+
+void ExpandF32(const void* x, float* y, int64_t k) {
+  std::memcpy(y, x, static_cast<size_t>(k) * sizeof(float));
+}
+
+// The references take finite input (ref.h); this adds the check the
+// dispatched kernels fold into their first pass.
+template <void (*Quantize)(const float*, void*, int64_t)>
+bool CheckedReference(const float* x, void* y, int64_t k) {
+  if (!AllFinite(x, k)) return false;
+  Quantize(x, y, k);
+  return true;
+}
+
+template <void (*Quantize)(const float*, void*, int64_t)>
+bool UncheckedReference(const float* x, void* y, int64_t k) {
+  Quantize(x, y, k);
+  return true;
+}
+
+KernelTable BuildReferenceTable() {
+  KernelTable t;
+  t.f32 = {CopyF32, ExpandF32};
+  t.f16 = {UncheckedReference<quantize_row_f16_ref>, dequantize_row_f16_ref};
+  t.bf16 = {UncheckedReference<quantize_row_bf16_ref>, dequantize_row_bf16_ref};
+  t.q8_0 = {CheckedReference<quantize_row_q8_0_ref>, dequantize_row_q8_0_ref};
+  t.q8_1 = {CheckedReference<quantize_row_q8_1_ref>, dequantize_row_q8_1_ref};
+  t.q4_0 = {CheckedReference<quantize_row_q4_0_ref>, dequantize_row_q4_0_ref};
+  t.q4_1 = {CheckedReference<quantize_row_q4_1_ref>, dequantize_row_q4_1_ref};
+  t.q5_0 = {CheckedReference<quantize_row_q5_0_ref>, dequantize_row_q5_0_ref};
+  t.q5_1 = {CheckedReference<quantize_row_q5_1_ref>, dequantize_row_q5_1_ref};
+  return t;
+}
+
+KernelTable BuildDispatchedTable() {
+  KernelTable t;
+  t.f32 = {CopyF32, ExpandF32};
+  FillHalfKernels(&t);
+  FillQ8Kernels(&t);
+  FillQ4Kernels(&t);
+  FillQ5Kernels(&t);
+  return t;
+}
+
+const FormatKernels* Select(const KernelTable& t, axq_type type) {
+  switch (type) {
+    case AXQ_TYPE_F32: return &t.f32;
+    case AXQ_TYPE_F16: return &t.f16;
+    case AXQ_TYPE_BF16: return &t.bf16;
+    case AXQ_TYPE_Q8_0: return &t.q8_0;
+    case AXQ_TYPE_Q8_1: return &t.q8_1;
+    case AXQ_TYPE_Q4_0: return &t.q4_0;
+    case AXQ_TYPE_Q4_1: return &t.q4_1;
+    case AXQ_TYPE_Q5_0: return &t.q5_0;
+    case AXQ_TYPE_Q5_1: return &t.q5_1;
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+const FormatKernels* KernelsFor(axq_type type, KernelSet set) {
+  EnsureTargetsInitialized();
+  static const KernelTable reference = BuildReferenceTable();
+  static const KernelTable dispatched = BuildDispatchedTable();
+  return Select(set == KernelSet::kReference ? reference : dispatched, type);
+}
+
+}  // namespace axq
