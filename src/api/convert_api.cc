@@ -48,7 +48,8 @@ AXQ_API axq_status axq_quantize(axq_tensor_t** out, const axq_tensor_t* src, axq
                   src->traits->name);
     }
     std::unique_ptr<axq_tensor> result;
-    AXQ_RETURN_IF_ERROR(axq::NewTensor(&result, type, src->ndim, src->dims));
+    AXQ_RETURN_IF_ERROR(
+        axq::NewTensor(&result, type, src->ndim, src->dims, axq::Fill::kUninitialized));
     const axq::FormatKernels* kernels = nullptr;
     AXQ_RETURN_IF_ERROR(axq::LookupKernels(&kernels, *result->traits, "type"));
     AXQ_RETURN_IF_ERROR(axq::QuantizeElements(
@@ -71,7 +72,8 @@ AXQ_API axq_status axq_dequantize(axq_tensor_t** out, const axq_tensor_t* src,
     const axq::FormatKernels* kernels = nullptr;
     AXQ_RETURN_IF_ERROR(axq::LookupKernels(&kernels, *src->traits, "src"));
     std::unique_ptr<axq_tensor> result;
-    AXQ_RETURN_IF_ERROR(axq::NewTensor(&result, AXQ_TYPE_F32, src->ndim, src->dims));
+    AXQ_RETURN_IF_ERROR(
+        axq::NewTensor(&result, AXQ_TYPE_F32, src->ndim, src->dims, axq::Fill::kUninitialized));
     axq::DequantizeElements(*kernels, *src->traits, src->data.get(),
                             reinterpret_cast<float*>(result->data.get()), src->nelements,
                             axq::ResolveThreadCount(options.n_threads));

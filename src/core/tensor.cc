@@ -13,7 +13,8 @@ constexpr size_t kDataAlignment = 64;  // a cache line; every SIMD width fits
 
 }  // namespace
 
-Status NewTensor(std::unique_ptr<axq_tensor>* out, int type_id, int ndim, const int64_t* dims) {
+Status NewTensor(std::unique_ptr<axq_tensor>* out, int type_id, int ndim, const int64_t* dims,
+                 Fill fill) {
   out->reset();
   const TypeTraits* traits = nullptr;
   AXQ_RETURN_IF_ERROR(LookupType(&traits, type_id, "type"));
@@ -52,7 +53,13 @@ Status NewTensor(std::unique_ptr<axq_tensor>* out, int type_id, int ndim, const 
   const size_t padded = (tensor->nbytes + kDataAlignment - 1) / kDataAlignment * kDataAlignment;
   void* memory = std::aligned_alloc(kDataAlignment, padded);
   if (memory == nullptr) throw std::bad_alloc();
-  std::memset(memory, 0, padded);
+  // The padding is always cleared so that no byte of the block is
+  // indeterminate; the payload only when asked.
+  if (fill == Fill::kZero) {
+    std::memset(memory, 0, padded);
+  } else {
+    std::memset(static_cast<uint8_t*>(memory) + tensor->nbytes, 0, padded - tensor->nbytes);
+  }
   tensor->data.reset(static_cast<uint8_t*>(memory));
   *out = std::move(tensor);
   return OkStatus();

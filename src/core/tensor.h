@@ -25,9 +25,12 @@ struct axq_tensor {
 
 namespace axq {
 
-// Validates type and shape and allocates zeroed storage; `arg` prefixes
-// messages ("dims" for instance).
-Status NewTensor(std::unique_ptr<axq_tensor>* out, int type_id, int ndim, const int64_t* dims);
+enum class Fill { kZero, kUninitialized };
+
+// Validates type and shape and allocates storage, zeroed unless the caller
+// overwrites all of it anyway (kUninitialized).
+Status NewTensor(std::unique_ptr<axq_tensor>* out, int type_id, int ndim, const int64_t* dims,
+                 Fill fill = Fill::kZero);
 
 }  // namespace axq
 

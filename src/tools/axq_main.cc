@@ -1,3 +1,160 @@
+// The `axq` command-line tool. Exit codes: 0 success, 1 runtime error,
+// 2 usage error (one line on stderr).
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
 #include "axq/axq.h"
-int main() { std::printf("%s %s\n", axq_version_string(), axq_simd_target_name()); return 0; }
+#include "src/tools/commands.h"
+
+namespace {
+
+constexpr int kUsageError = 2;
+
+const char kHelp[] =
+    "usage: axq <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  demo    quantize a built-in 4096x4096 synthetic weight matrix to every\n"
+    "          implemented type; print bits/weight, MSE, max error, SQNR,\n"
+    "          cosine similarity and throughput\n"
+    "          options: --rows N --cols N --threads N --repeats N\n"
+    "  bench   quantize/dequantize GB/s against a memory-read loop, the scalar\n"
+    "          references and optionally ggml, same run\n"
+    "          options: --size BYTES (repeatable) --threads N (repeatable)\n"
+    "                   --type NAME (repeatable) --samples N --ggml PATH\n"
+    "                   (PATH: a libggml-base.so; also env AXQ_GGML_LIB)\n"
+    "  targets list the SIMD targets (env AXQ_SIMD_TARGETS restricts them)\n"
+    "\n"
+    "  --version  print the version\n"
+    "  --help     print this help\n";
+
+int Usage(const std::string& message) {
+  std::fprintf(stderr, "axq: %s (try 'axq --help')\n", message.c_str());
+  return kUsageError;
+}
+
+bool ParseInt(const char* text, long long min, long long max, long long* out) {
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || v < min || v > max) return false;
+  *out = v;
+  return true;
+}
+
+// Reads the value of option argv[*i] into *out; false on a usage error
+// (already reported through *status).
+bool IntOption(int argc, char** argv, int* i, long long min, long long max, long long* out,
+               int* status) {
+  const std::string name = argv[*i];
+  if (*i + 1 >= argc) {
+    *status = Usage(name + " needs a value");
+    return false;
+  }
+  ++*i;
+  if (!ParseInt(argv[*i], min, max, out)) {
+    *status = Usage(name + ": '" + argv[*i] + "' is not a number in " + std::to_string(min) +
+                    ".." + std::to_string(max));
+    return false;
+  }
+  return true;
+}
+
+int Demo(int argc, char** argv) {
+  axq_tool::DemoOptions options;
+  int status = 0;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    long long v = 0;
+    if (arg == "--rows" || arg == "--cols") {
+      if (!IntOption(argc, argv, &i, 1, 1 << 16, &v, &status)) return status;
+      (arg == "--rows" ? options.rows : options.cols) = v;
+    } else if (arg == "--threads") {
+      if (!IntOption(argc, argv, &i, 0, 1024, &v, &status)) return status;
+      options.threads = static_cast<unsigned>(v);
+    } else if (arg == "--repeats") {
+      if (!IntOption(argc, argv, &i, 1, 100, &v, &status)) return status;
+      options.repeats = static_cast<int>(v);
+    } else {
+      return Usage("demo: unknown option '" + arg + "'");
+    }
+  }
+  if (options.cols % 32 != 0) return Usage("demo: --cols must be a multiple of 32");
+  return axq_tool::RunDemo(options);
+}
+
+int Bench(int argc, char** argv) {
+  axq_tool::BenchOptions options;
+  bool sizes_given = false, threads_given = false;
+  int status = 0;
+  if (const char* env = std::getenv("AXQ_GGML_LIB")) options.ggml_library = env;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    long long v = 0;
+    if (arg == "--size") {
+      if (!IntOption(argc, argv, &i, 1024, 1LL << 34, &v, &status)) return status;
+      if (!sizes_given) options.sizes.clear();
+      sizes_given = true;
+      options.sizes.push_back(v);
+    } else if (arg == "--threads") {
+      if (!IntOption(argc, argv, &i, 1, 1024, &v, &status)) return status;
+      if (!threads_given) options.threads.clear();
+      threads_given = true;
+      options.threads.push_back(static_cast<unsigned>(v));
+    } else if (arg == "--samples") {
+      if (!IntOption(argc, argv, &i, 1, 1000, &v, &status)) return status;
+      options.samples = static_cast<int>(v);
+    } else if (arg == "--type" || arg == "--ggml") {
+      if (i + 1 >= argc) return Usage(arg + " needs a value");
+      const std::string value = argv[++i];
+      if (arg == "--ggml") {
+        options.ggml_library = value;
+      } else {
+        axq_type type;
+        if (axq_type_from_name(&type, value.c_str()) != AXQ_OK) return Usage("bench: unknown type '" + value + "'");
+        axq_type_info_t info;
+        info.struct_size = sizeof(info);
+        axq_type_info(&info, type);
+        options.types.push_back(info.name);
+      }
+    } else {
+      return Usage("bench: unknown option '" + arg + "'");
+    }
+  }
+  return axq_tool::RunBench(options);
+}
+
+int Targets() {
+  std::printf("active: %s\ncompiled and supported (best first):", axq_simd_target_name());
+  for (size_t i = 0; i < axq_simd_target_count(); ++i) std::printf(" %s", axq_simd_target_at(i));
+  std::printf("\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "axq: no command given; try 'axq demo' or 'axq --help'\n");
+    return kUsageError;
+  }
+  const std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (command == "--version") {
+    std::printf("axq %s (libaxq %s)\n", AXQ_VERSION_STRING, axq_version_string());
+    return 0;
+  }
+  if (command == "demo") return Demo(argc, argv);
+  if (command == "bench") return Bench(argc, argv);
+  if (command == "targets") {
+    if (argc > 2) return Usage("targets takes no options");
+    return Targets();
+  }
+  return Usage("unknown command '" + command + "'");
+}

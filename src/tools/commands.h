@@ -1,0 +1,30 @@
+// Subcommands of the `axq` tool.
+#ifndef AXQ_TOOLS_COMMANDS_H_
+#define AXQ_TOOLS_COMMANDS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace axq_tool {
+
+struct DemoOptions {
+  int64_t rows = 4096;
+  int64_t cols = 4096;
+  unsigned threads = 0;  // 0 = all cores
+  int repeats = 3;
+};
+int RunDemo(const DemoOptions& options);
+
+struct BenchOptions {
+  std::vector<int64_t> sizes = {64 << 20, 128 << 10};  // bytes of f32 input
+  std::vector<unsigned> threads = {1, 2};
+  std::vector<std::string> types;  // empty = every implemented type
+  int samples = 5;
+  std::string ggml_library;  // path to libggml-base.so; empty = no peer
+};
+int RunBench(const BenchOptions& options);
+
+}  // namespace axq_tool
+
+#endif  // AXQ_TOOLS_COMMANDS_H_

@@ -1,0 +1,55 @@
+#include "src/tools/demo_data.h"
+
+#include <chrono>
+#include <cmath>
+
+namespace axq_tool {
+namespace {
+
+uint64_t SplitMix(uint64_t* state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+double Uniform(uint64_t* state) { return static_cast<double>(SplitMix(state) >> 11) * 0x1.0p-53; }
+
+}  // namespace
+
+std::vector<float> SyntheticWeights(int64_t n, uint64_t seed) {
+  std::vector<float> w(static_cast<size_t>(n));
+  uint64_t state = seed;
+  for (float& v : w) {
+    const double g = std::sqrt(-2.0 * std::log(1.0 - Uniform(&state))) *
+                     std::cos(6.283185307179586 * Uniform(&state));
+    double value = 0.02 * g;
+    if (Uniform(&state) < 0.005) value *= 20.0 + 80.0 * Uniform(&state);
+    v = static_cast<float>(value);
+  }
+  return w;
+}
+
+ErrorStats CompareSignals(const float* reference, const float* approx, int64_t n) {
+  double err2 = 0, sig2 = 0, app2 = 0, dot = 0, max_abs = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const double r = reference[i], a = approx[i], e = a - r;
+    err2 += e * e;
+    sig2 += r * r;
+    app2 += a * a;
+    dot += r * a;
+    max_abs = std::fmax(max_abs, std::fabs(e));
+  }
+  ErrorStats s;
+  s.mse = err2 / static_cast<double>(n);
+  s.max_abs = max_abs;
+  s.sqnr_db = err2 > 0 ? 10.0 * std::log10(sig2 / err2) : INFINITY;
+  s.cosine = (sig2 > 0 && app2 > 0) ? dot / std::sqrt(sig2 * app2) : 1.0;
+  return s;
+}
+
+double NowSeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace axq_tool

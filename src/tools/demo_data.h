@@ -1,0 +1,25 @@
+// The built-in demo matrix and error statistics shared by `axq demo` and
+// `axq bench`.
+#ifndef AXQ_TOOLS_DEMO_DATA_H_
+#define AXQ_TOOLS_DEMO_DATA_H_
+
+#include <cstdint>
+#include <vector>
+
+namespace axq_tool {
+
+// Deterministic weights: N(0, 0.02^2) like a trained layer, with about
+// 0.5 % of values multiplied by 20..100 as outliers.
+std::vector<float> SyntheticWeights(int64_t n, uint64_t seed);
+
+struct ErrorStats {
+  double mse = 0, max_abs = 0, sqnr_db = 0, cosine = 0;
+};
+ErrorStats CompareSignals(const float* reference, const float* approx, int64_t n);
+
+// Wall-clock seconds of a monotonic clock.
+double NowSeconds();
+
+}  // namespace axq_tool
+
+#endif  // AXQ_TOOLS_DEMO_DATA_H_

@@ -1,0 +1,105 @@
+// Google Benchmark: quantize/dequantize throughput of the dispatched
+// kernels, the scalar references and a memory-read loop, for 64 MiB (DRAM)
+// and 128 KiB (cache) of f32, on 1 and 2 threads. Run with
+// `meson test -C build --benchmark` or directly; compare the rows of one
+// run (bytes_per_second), never absolute numbers across machines.
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "src/core/convert.h"
+#include "src/core/parallel.h"
+#include "src/core/type_traits.h"
+#include "src/simd/kernels.h"
+#include "src/tools/demo_data.h"
+
+namespace {
+
+const std::vector<float>& Input(int64_t n) {
+  static std::vector<float> data;
+  if (static_cast<int64_t>(data.size()) != n) data = axq_tool::SyntheticWeights(n, 99);
+  return data;
+}
+
+void SetBytes(benchmark::State& state, int64_t n) {
+  state.SetBytesProcessed(state.iterations() * n * static_cast<int64_t>(sizeof(float)));
+}
+
+void BM_MemoryRead(benchmark::State& state) {
+  const int64_t n = state.range(0) / 4;
+  const auto threads = static_cast<unsigned>(state.range(1));
+  const std::vector<float>& x = Input(n);
+  const uint64_t* words = reinterpret_cast<const uint64_t*>(x.data());
+  for (auto _ : state) {
+    axq::ParallelFor(n / 16, threads, 1 << 12, [&](int64_t begin, int64_t end) {
+      uint64_t acc[8] = {0};
+      for (int64_t i = begin * 8; i < end * 8; i += 8) {
+        for (int j = 0; j < 8; ++j) acc[j] += words[i + j];
+      }
+      benchmark::DoNotOptimize(acc);
+    });
+  }
+  SetBytes(state, n);
+}
+
+void Quantize(benchmark::State& state, axq_type type, axq::KernelSet set) {
+  const int64_t n = state.range(0) / 4;
+  const auto threads = static_cast<unsigned>(state.range(1));
+  const axq::TypeTraits* traits = axq::FindTypeTraits(type);
+  const axq::FormatKernels* kernels = axq::KernelsFor(type, set);
+  const std::vector<float>& x = Input(n);
+  std::vector<uint8_t> q(static_cast<size_t>(n / traits->block_elems * traits->block_bytes));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(axq::QuantizeElements(*kernels, *traits, x.data(), q.data(), n, threads).ok());
+    benchmark::ClobberMemory();
+  }
+  SetBytes(state, n);
+}
+
+void Dequantize(benchmark::State& state, axq_type type, axq::KernelSet set) {
+  const int64_t n = state.range(0) / 4;
+  const auto threads = static_cast<unsigned>(state.range(1));
+  const axq::TypeTraits* traits = axq::FindTypeTraits(type);
+  const axq::FormatKernels* kernels = axq::KernelsFor(type, set);
+  const std::vector<float>& x = Input(n);
+  std::vector<uint8_t> q(static_cast<size_t>(n / traits->block_elems * traits->block_bytes));
+  (void)axq::QuantizeElements(*kernels, *traits, x.data(), q.data(), n, 1);
+  std::vector<float> y(static_cast<size_t>(n));
+  for (auto _ : state) {
+    axq::DequantizeElements(*kernels, *traits, q.data(), y.data(), n, threads);
+    benchmark::ClobberMemory();
+  }
+  SetBytes(state, n);
+}
+
+void Shapes(benchmark::internal::Benchmark* b) {
+  for (int64_t bytes : {int64_t{64} << 20, int64_t{128} << 10}) {
+    for (int64_t threads : {1, 2}) b->Args({bytes, threads});
+  }
+  b->ArgNames({"bytes", "threads"})->UseRealTime();
+}
+
+int Register() {
+  benchmark::RegisterBenchmark("MemoryRead", BM_MemoryRead)->Apply(Shapes);
+  for (axq_type type : {AXQ_TYPE_F16, AXQ_TYPE_BF16, AXQ_TYPE_Q8_0, AXQ_TYPE_Q8_1, AXQ_TYPE_Q4_0,
+                        AXQ_TYPE_Q4_1, AXQ_TYPE_Q5_0, AXQ_TYPE_Q5_1}) {
+    const std::string name = axq::FindTypeTraits(type)->name;
+    for (auto set : {axq::KernelSet::kDispatched, axq::KernelSet::kReference}) {
+      const std::string suffix = set == axq::KernelSet::kReference ? "/ref" : "/simd";
+      benchmark::RegisterBenchmark(("Quantize/" + name + suffix).c_str(),
+                                   [=](benchmark::State& s) { Quantize(s, type, set); })
+          ->Apply(Shapes);
+      benchmark::RegisterBenchmark(("Dequantize/" + name + suffix).c_str(),
+                                   [=](benchmark::State& s) { Dequantize(s, type, set); })
+          ->Apply(Shapes);
+    }
+  }
+  return 0;
+}
+
+const int registered = Register();
+
+}  // namespace
+
+BENCHMARK_MAIN();
