@@ -4,6 +4,7 @@
 set -eu
 build_dir=$1
 source_dir=$2
+sanitize=${3:-}  # the library's -fsanitize flags: the consumer needs the same runtime
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 meson install -C "$build_dir" --destdir "$stage" --no-rebuild >/dev/null
@@ -15,7 +16,7 @@ libdir=$(pkg-config --variable=libdir axq)
 cflags=$(pkg-config --cflags axq)
 libs=$(pkg-config --libs axq)
 pkg-config --static --libs axq >/dev/null
-cc -std=c99 -Wall -Werror $cflags "$source_dir/examples/quantize.c" $libs -lm -o "$stage/quantize"
+cc -std=c99 -Wall -Werror $sanitize $cflags "$source_dir/examples/quantize.c" $libs -lm -o "$stage/quantize"
 LD_LIBRARY_PATH="$libdir" "$stage/quantize"
 [ -L "$libdir/libaxq.so" ] && [ -e "$libdir/libaxq.so.0" ]
 objdump -p "$libdir/libaxq.so.0" | grep -q 'SONAME *libaxq.so.0'

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# One entry point for people and CI. On a fresh Debian 12 machine it installs
+# what is missing (apt-get), configures with Meson and builds.
+#
+#   ./dev.sh demo    build, then run `axq demo`
+#   ./dev.sh test    the whole test suite: release build, then an
+#                    ASan+UBSan build (UBSan fatal) and a TSan build
+#   ./dev.sh bench   build, then run `axq bench` (with ggml as a peer if the
+#                    npm package is installed under .peers/)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+
+packages=(build-essential pkg-config meson ninja-build python3 libhwy-dev libgtest-dev
+          libgmock-dev libbenchmark-dev binutils)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "dev.sh: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# configure DIR [meson options...]: set up once, reconfigure if options change.
+configure() {
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson configure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@"
+  fi
+}
+
+build_release() {
+  install_missing
+  configure build --buildtype=release
+  ninja -C build
+}
+
+run_tests() {
+  build_release
+  echo "== release build: all suites"
+  meson test -C build --print-errorlogs
+
+  echo "== ASan + UBSan build (UBSan errors are fatal)"
+  configure build-asan --buildtype=debugoptimized -Db_sanitize=address,undefined
+  ninja -C build-asan
+  ASAN_OPTIONS=detect_leaks=1 meson test -C build-asan --print-errorlogs
+
+  echo "== TSan build: the threaded paths"
+  configure build-tsan --buildtype=debugoptimized -Db_sanitize=thread
+  ninja -C build-tsan
+  meson test -C build-tsan --print-errorlogs --suite unit
+}
+
+case "${1:-}" in
+  demo)
+    build_release
+    ./build/src/tools/axq demo
+    ;;
+  test)
+    run_tests
+    ;;
+  bench)
+    build_release
+    ggml=$(find .peers -name libggml-base.so 2>/dev/null | head -n 1 || true)
+    if [ -n "$ggml" ]; then
+      ./build/src/tools/axq bench --ggml "$ggml"
+    else
+      ./build/src/tools/axq bench
+    fi
+    ;;
+  *)
+    echo "usage: ./dev.sh demo | test | bench" >&2
+    exit 2
+    ;;
+esac
