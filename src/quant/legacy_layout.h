@@ -43,6 +43,17 @@ inline float FirstLargestMagnitude(const float* x) {
   return max;
 }
 
+// Q8_0/Q8_1 scale source: max |x| as ggml computes it,
+// amax = (amax > |x|) ? amax : |x|.
+inline float BlockAbsMax(const float* x) {
+  float amax = 0.0f;
+  for (int j = 0; j < kLegacyBlock; ++j) {
+    const float v = x[j] < 0.0f ? -x[j] : x[j];
+    amax = amax > v ? amax : v;
+  }
+  return amax;
+}
+
 // Q4_1/Q5_1: block minimum and maximum with strict comparisons.
 inline void BlockMinMax(const float* x, float* min_out, float* max_out) {
   float min = 3.402823466e+38f;

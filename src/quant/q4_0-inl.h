@@ -19,20 +19,13 @@ HWY_INLINE bool QuantizeRowQ4_0(const float* x, uint8_t* y, int64_t k) {
   const size_t N = hn::Lanes(df);
   bool all_finite = true;
   for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kLegacyBlock, y += kQ4_0Bytes) {
-    const uint32_t abs_max = BlockAbsMaxBits(x);
-    if (IsNonFiniteBits(abs_max)) {
-      all_finite = false;
+    float id;
+    const BlockPath path = SymmetricBlockScale(x, -0.125f, y, &id);  // d = max / -8
+    if (path != BlockPath::kVector) {
+      if (path == BlockPath::kReference) quantize_row_q4_0_ref(x, y, kLegacyBlock);
+      all_finite &= path != BlockPath::kNonFinite;
       continue;
     }
-    // Dividing by -8 and multiplying by -0.125 round the same exact value.
-    const float d = BlockFirstLargest(x, abs_max) * -0.125f;
-    bool normal_scale;
-    const float id = Reciprocal(d, &normal_scale);
-    if (!normal_scale) {
-      quantize_row_q4_0_ref(x, y, kLegacyBlock);
-      continue;
-    }
-    StoreLE16(y, Fp32ToFp16(d));
     const VecF vid = hn::Set(df, id);
     const VecF offset = hn::Set(df, 8.5f);
     const VecI top = hn::Set(LegacyI(), 15);

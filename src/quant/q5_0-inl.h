@@ -18,19 +18,13 @@ HWY_INLINE bool QuantizeRowQ5_0(const float* x, uint8_t* y, int64_t k) {
   const size_t N = hn::Lanes(df);
   bool all_finite = true;
   for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kLegacyBlock, y += kQ5_0Bytes) {
-    const uint32_t abs_max = BlockAbsMaxBits(x);
-    if (IsNonFiniteBits(abs_max)) {
-      all_finite = false;
+    float id;
+    const BlockPath path = SymmetricBlockScale(x, -0.0625f, y, &id);  // d = max / -16
+    if (path != BlockPath::kVector) {
+      if (path == BlockPath::kReference) quantize_row_q5_0_ref(x, y, kLegacyBlock);
+      all_finite &= path != BlockPath::kNonFinite;
       continue;
     }
-    const float d = BlockFirstLargest(x, abs_max) * -0.0625f;  // == max / -16
-    bool normal_scale;
-    const float id = Reciprocal(d, &normal_scale);
-    if (!normal_scale) {
-      quantize_row_q5_0_ref(x, y, kLegacyBlock);
-      continue;
-    }
-    StoreLE16(y, Fp32ToFp16(d));
     const VecF vid = hn::Set(df, id);
     const VecF offset = hn::Set(df, 16.5f);
     const VecI top = hn::Set(LegacyI(), 31);

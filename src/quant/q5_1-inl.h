@@ -18,21 +18,13 @@ HWY_INLINE bool QuantizeRowQ5_1(const float* x, uint8_t* y, int64_t k) {
   const size_t N = hn::Lanes(df);
   bool all_finite = true;
   for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kLegacyBlock, y += kQ5_1Bytes) {
-    if (IsNonFiniteBits(BlockAbsMaxBits(x))) {
-      all_finite = false;
+    float min, id;
+    const BlockPath path = AffineBlockScale(x, 31.0f, y, &min, &id);
+    if (path != BlockPath::kVector) {
+      if (path == BlockPath::kReference) quantize_row_q5_1_ref(x, y, kLegacyBlock);
+      all_finite &= path != BlockPath::kNonFinite;
       continue;
     }
-    float min, max;
-    BlockMinMaxVec(x, &min, &max);
-    const float d = (max - min) / 31.0f;
-    bool normal_scale;
-    const float id = Reciprocal(d, &normal_scale);
-    if (!normal_scale) {
-      quantize_row_q5_1_ref(x, y, kLegacyBlock);
-      continue;
-    }
-    StoreLE16(y, Fp32ToFp16(d));
-    StoreLE16(y + 2, Fp32ToFp16(min));
     const VecF vmin = hn::Set(df, min);
     const VecF vid = hn::Set(df, id);
     const VecF half = hn::Set(df, 0.5f);

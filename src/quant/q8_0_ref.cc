@@ -11,12 +11,7 @@ namespace axq {
 void quantize_row_q8_0_ref(const float* x, void* y, int64_t k) {
   uint8_t* block = static_cast<uint8_t*>(y);
   for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kLegacyBlock, block += kQ8_0Bytes) {
-    float amax = 0.0f;
-    for (int j = 0; j < kLegacyBlock; ++j) {
-      const float v = std::fabs(x[j]);
-      amax = amax > v ? amax : v;
-    }
-    const float d = amax / 127.0f;
+    const float d = BlockAbsMax(x) / 127.0f;
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     StoreLE16(block, Fp32ToFp16(d));
     for (int j = 0; j < kLegacyBlock; ++j) {
