@@ -43,34 +43,44 @@ void BM_MemoryRead(benchmark::State& state) {
   SetBytes(state, n);
 }
 
+// What both directions need: the input, its type's kernels and a buffer of
+// quantized bytes (filled once, for dequantization).
+struct Workload {
+  Workload(const benchmark::State& state, axq_type type, axq::KernelSet set)
+      : n(state.range(0) / 4),
+        threads(static_cast<unsigned>(state.range(1))),
+        traits(axq::FindTypeTraits(type)),
+        kernels(axq::KernelsFor(type, set)),
+        x(Input(n)),
+        q(static_cast<size_t>(n / traits->block_elems * traits->block_bytes)) {
+    (void)axq::QuantizeElements(*kernels, *traits, x.data(), q.data(), n, 1);
+  }
+  int64_t n;
+  unsigned threads;
+  const axq::TypeTraits* traits;
+  const axq::FormatKernels* kernels;
+  const std::vector<float>& x;
+  std::vector<uint8_t> q;
+};
+
 void Quantize(benchmark::State& state, axq_type type, axq::KernelSet set) {
-  const int64_t n = state.range(0) / 4;
-  const auto threads = static_cast<unsigned>(state.range(1));
-  const axq::TypeTraits* traits = axq::FindTypeTraits(type);
-  const axq::FormatKernels* kernels = axq::KernelsFor(type, set);
-  const std::vector<float>& x = Input(n);
-  std::vector<uint8_t> q(static_cast<size_t>(n / traits->block_elems * traits->block_bytes));
+  Workload w(state, type, set);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(axq::QuantizeElements(*kernels, *traits, x.data(), q.data(), n, threads).ok());
+    benchmark::DoNotOptimize(
+        axq::QuantizeElements(*w.kernels, *w.traits, w.x.data(), w.q.data(), w.n, w.threads).ok());
     benchmark::ClobberMemory();
   }
-  SetBytes(state, n);
+  SetBytes(state, w.n);
 }
 
 void Dequantize(benchmark::State& state, axq_type type, axq::KernelSet set) {
-  const int64_t n = state.range(0) / 4;
-  const auto threads = static_cast<unsigned>(state.range(1));
-  const axq::TypeTraits* traits = axq::FindTypeTraits(type);
-  const axq::FormatKernels* kernels = axq::KernelsFor(type, set);
-  const std::vector<float>& x = Input(n);
-  std::vector<uint8_t> q(static_cast<size_t>(n / traits->block_elems * traits->block_bytes));
-  (void)axq::QuantizeElements(*kernels, *traits, x.data(), q.data(), n, 1);
-  std::vector<float> y(static_cast<size_t>(n));
+  Workload w(state, type, set);
+  std::vector<float> y(static_cast<size_t>(w.n));
   for (auto _ : state) {
-    axq::DequantizeElements(*kernels, *traits, q.data(), y.data(), n, threads);
+    axq::DequantizeElements(*w.kernels, *w.traits, w.q.data(), y.data(), w.n, w.threads);
     benchmark::ClobberMemory();
   }
-  SetBytes(state, n);
+  SetBytes(state, w.n);
 }
 
 void Shapes(benchmark::internal::Benchmark* b) {
