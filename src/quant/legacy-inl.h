@@ -55,9 +55,7 @@ HWY_INLINE uint64_t MaskBits(hn::Mask<LegacyI> mask) {
 }
 
 // Q4_0/Q5_0 scale source: the first element reaching the largest magnitude.
-// An all-zero block keeps ggml's initial +0.0 (not a stored -0.0). The
-// matches of all vectors are gathered first: branching per vector would
-// mispredict on half of all blocks.
+// An all-zero block keeps ggml's initial +0.0 (not a stored -0.0).
 HWY_INLINE float BlockFirstLargest(const float* x, uint32_t abs_max_bits) {
   if (abs_max_bits == 0) return 0.0f;
   const LegacyF df;

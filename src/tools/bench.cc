@@ -10,7 +10,6 @@
 
 #include "axq/axq.h"
 #include "src/core/convert.h"
-#include "src/core/parallel.h"
 #include "src/core/type_traits.h"
 #include "src/tools/commands.h"
 #include "src/tools/demo_data.h"
@@ -39,22 +38,6 @@ double MedianGBps(int64_t bytes, int samples, const std::function<void()>& fn) {
   }
   std::sort(rates.begin(), rates.end());
   return rates[rates.size() / 2];
-}
-
-// The memory-read baseline: every byte loaded once, summed so the loads
-// cannot be dropped.
-volatile uint64_t g_sink;
-void ReadAll(const uint64_t* p, int64_t words, unsigned threads) {
-  std::vector<uint64_t> partial(threads * 8, 0);
-  axq::ParallelFor(words / 8, threads, 1 << 12, [&](int64_t begin, int64_t end) {
-    uint64_t acc[8] = {0};
-    for (int64_t i = begin * 8; i < end * 8; i += 8) {
-      for (int j = 0; j < 8; ++j) acc[j] += p[i + j];
-    }
-    uint64_t total = 0;
-    for (uint64_t a : acc) total += a;
-    g_sink = g_sink + total;
-  });
 }
 
 // One table cell: a throughput and the ratio that explains it; a
@@ -97,8 +80,9 @@ int RunBench(const BenchOptions& options) {
     std::vector<uint8_t> q(static_cast<size_t>(n) * 4 + 64), q_ggml(q.size());
     std::vector<float> y(static_cast<size_t>(n));
     for (unsigned threads : options.threads) {
+      // The sum goes through an atomic, so the loads cannot be elided.
       const double read = MedianGBps(n * 4, options.samples, [&] {
-        ReadAll(reinterpret_cast<const uint64_t*>(x.data()), n / 2, threads);
+        (void)ReadAllWords(reinterpret_cast<const uint64_t*>(x.data()), n / 2, threads);
       });
       for (const axq::TypeTraits* t : types) {
         const axq::FormatKernels* fast = axq::KernelsFor(t->type);

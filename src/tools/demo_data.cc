@@ -1,7 +1,10 @@
 #include "src/tools/demo_data.h"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+
+#include "src/core/parallel.h"
 
 namespace axq_tool {
 namespace {
@@ -46,6 +49,20 @@ ErrorStats CompareSignals(const float* reference, const float* approx, int64_t n
   s.sqnr_db = err2 > 0 ? 10.0 * std::log10(sig2 / err2) : INFINITY;
   s.cosine = (sig2 > 0 && app2 > 0) ? dot / std::sqrt(sig2 * app2) : 1.0;
   return s;
+}
+
+uint64_t ReadAllWords(const uint64_t* p, int64_t words, unsigned threads) {
+  std::atomic<uint64_t> sum{0};
+  axq::ParallelFor(words / 8, threads, 1 << 12, [&](int64_t begin, int64_t end) {
+    uint64_t acc[8] = {0};
+    for (int64_t i = begin * 8; i < end * 8; i += 8) {
+      for (int j = 0; j < 8; ++j) acc[j] += p[i + j];
+    }
+    uint64_t total = 0;
+    for (uint64_t a : acc) total += a;
+    sum.fetch_add(total, std::memory_order_relaxed);
+  });
+  return sum.load();
 }
 
 double NowSeconds() {

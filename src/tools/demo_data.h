@@ -17,6 +17,10 @@ struct ErrorStats {
 };
 ErrorStats CompareSignals(const float* reference, const float* approx, int64_t n);
 
+// The memory-read baseline: loads every 8-byte word of p once over
+// `threads` threads and returns their sum, so the loads cannot be dropped.
+uint64_t ReadAllWords(const uint64_t* p, int64_t words, unsigned threads);
+
 // Wall-clock seconds of a monotonic clock.
 double NowSeconds();
 

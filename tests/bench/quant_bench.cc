@@ -9,7 +9,6 @@
 
 #include "benchmark/benchmark.h"
 #include "src/core/convert.h"
-#include "src/core/parallel.h"
 #include "src/core/type_traits.h"
 #include "src/simd/kernels.h"
 #include "src/tools/demo_data.h"
@@ -32,13 +31,7 @@ void BM_MemoryRead(benchmark::State& state) {
   const std::vector<float>& x = Input(n);
   const uint64_t* words = reinterpret_cast<const uint64_t*>(x.data());
   for (auto _ : state) {
-    axq::ParallelFor(n / 16, threads, 1 << 12, [&](int64_t begin, int64_t end) {
-      uint64_t acc[8] = {0};
-      for (int64_t i = begin * 8; i < end * 8; i += 8) {
-        for (int j = 0; j < 8; ++j) acc[j] += words[i + j];
-      }
-      benchmark::DoNotOptimize(acc);
-    });
+    benchmark::DoNotOptimize(axq_tool::ReadAllWords(words, n / 2, threads));
   }
   SetBytes(state, n);
 }
