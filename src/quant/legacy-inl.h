@@ -69,7 +69,11 @@ HWY_INLINE float BlockFirstLargest(const float* x, uint32_t abs_max_bits) {
   return x[hwy::Num0BitsBelowLS1Bit_Nonzero64(matches)];  // some lane holds the maximum
 }
 
-// Block minimum and maximum (finite input).
+// Block minimum and maximum (finite input), as ggml's strict-comparison
+// scan finds them. Only the sign of a zero extreme can tell the two apart:
+// the scan keeps the first zero it meets, a vector Min/Max either one, and
+// the sign reaches the stored m (and d through max - min). Those blocks take
+// the scalar scan.
 HWY_INLINE void BlockMinMaxVec(const float* x, float* min_out, float* max_out) {
   const LegacyF df;
   VecF lo = hn::LoadU(df, x);
@@ -81,6 +85,7 @@ HWY_INLINE void BlockMinMaxVec(const float* x, float* min_out, float* max_out) {
   }
   *min_out = hn::GetLane(hn::MinOfLanes(df, lo));
   *max_out = hn::GetLane(hn::MaxOfLanes(df, hi));
+  if (*min_out == 0.0f || *max_out == 0.0f) BlockMinMax(x, min_out, max_out);
 }
 
 // Truncating conversion of values already known to lie in [0, 2^31).

@@ -103,6 +103,7 @@ std::vector<float> StressInput(int64_t n, uint64_t seed) {
   for (int64_t b = 0; b < n; b += 32) {
     const int64_t end = std::min<int64_t>(n, b + 32);
     const int kind = static_cast<int>(rng.Next() % 10);
+    const int zero_side = (rng.Next() & 1) ? 1 : -1;
     const float scale = std::ldexp(1.0f, static_cast<int>(rng.Next() % 60) - 40);
     for (int64_t i = b; i < end; ++i) {
       float v = 0.0f;
@@ -114,6 +115,11 @@ std::vector<float> StressInput(int64_t n, uint64_t seed) {
         case 4: v = static_cast<float>(static_cast<int>(rng.Next() % 33) - 16) * 0.5f; break;  // ties
         case 5: v = rng.Gaussian() * 1e30f; break;                    // huge
         case 6: v = (i % 2 == 0) ? 3.0e38f : -3.0e38f; break;         // max - min overflows
+        case 7: {  // signed zeros beside values of one sign: min or max is a zero
+          const uint64_t r = rng.Next() % 3;
+          v = r == 0 ? 0.0f : r == 1 ? -0.0f : (zero_side < 0 ? -1.0f : 1.0f) * scale;
+          break;
+        }
         default: v = rng.Gaussian() * scale; break;
       }
       x[static_cast<size_t>(i)] = v;
