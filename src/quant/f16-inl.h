@@ -1,7 +1,5 @@
 // F16 and BF16 row kernels; scalar references beside them in f16_ref.cc and
-// bf16_ref.cc. The conversions are written with integer ops so that every
-// target, including those without F16C, rounds exactly like ggml's reference
-// (Highway 1.0.3's emulated f16 conversion truncates and mishandles inf).
+// bf16_ref.cc, the vector conversions in half-inl.h.
 #if defined(AXQ_QUANT_F16_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef AXQ_QUANT_F16_INL_H_
 #undef AXQ_QUANT_F16_INL_H_
@@ -12,71 +10,13 @@
 #include <cstdint>
 
 #include "hwy/highway.h"
+#include "src/quant/half-inl.h"
 #include "src/quant/half.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace axq {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
-
-using HalfF = hn::ScalableTag<float>;
-using HalfU = hn::RebindToUnsigned<HalfF>;
-using HalfI = hn::RebindToSigned<HalfF>;
-using HalfU16 = hn::Rebind<uint16_t, HalfF>;
-
-// Vector form of Fp32ToFp16 (half.h), lane by lane the same decisions.
-HWY_INLINE hn::Vec<HalfU> Fp32ToFp16Bits(hn::Vec<HalfF> v) {
-  const HalfF df;
-  const HalfU du;
-  const HalfI di;
-  const auto bits = hn::BitCast(du, v);
-  const auto sign = hn::And(hn::ShiftRight<16>(bits), hn::Set(du, 0x8000u));
-  const auto magnitude = hn::And(bits, hn::Set(du, 0x7FFFFFFFu));
-  const auto mag_i = hn::BitCast(di, magnitude);  // < 2^31: signed compares are safe
-  const auto is_nan = hn::Gt(mag_i, hn::Set(di, 0x7F800000));
-  const auto is_big = hn::Gt(mag_i, hn::Set(di, 0x477FFFFF));  // >= 2^16
-  const auto is_small = hn::Lt(mag_i, hn::Set(di, 0x38800000));
-  const auto subnormal = hn::Sub(
-      hn::BitCast(du, hn::Add(hn::BitCast(df, magnitude), hn::Set(df, 0.5f))),
-      hn::Set(du, 0x3F000000u));
-  const auto odd = hn::And(hn::ShiftRight<13>(magnitude), hn::Set(du, 1u));
-  const auto normal =
-      hn::ShiftRight<13>(hn::Add(hn::Add(magnitude, hn::Set(du, 0xC8000FFFu)), odd));
-  auto half = hn::IfThenElse(hn::RebindMask(du, is_small), subnormal, normal);
-  half = hn::IfThenElse(hn::RebindMask(du, is_big), hn::Set(du, 0x7C00u), half);
-  half = hn::IfThenElse(hn::RebindMask(du, is_nan), hn::Set(du, 0x7E00u), half);
-  return hn::Or(half, sign);
-}
-
-// Vector form of Fp16ToFp32 (exact).
-HWY_INLINE hn::Vec<HalfF> Fp16BitsToFp32(hn::Vec<HalfU> h) {
-  const HalfF df;
-  const HalfU du;
-  const auto sign = hn::ShiftLeft<16>(hn::And(h, hn::Set(du, 0x8000u)));
-  const auto exponent = hn::And(hn::ShiftRight<10>(h), hn::Set(du, 0x1Fu));
-  const auto mantissa = hn::And(h, hn::Set(du, 0x3FFu));
-  const auto normal =
-      hn::Or(hn::ShiftLeft<23>(hn::Add(exponent, hn::Set(du, 112u))), hn::ShiftLeft<13>(mantissa));
-  const auto special = hn::Or(hn::Set(du, 0x7F800000u), hn::ShiftLeft<13>(mantissa));
-  const auto subnormal = hn::BitCast(
-      du, hn::Mul(hn::ConvertTo(df, hn::BitCast(HalfI(), mantissa)), hn::Set(df, 5.9604644775390625e-8f)));
-  auto out = hn::IfThenElse(hn::Eq(exponent, hn::Set(du, 0x1Fu)), special, normal);
-  out = hn::IfThenElse(hn::Eq(exponent, hn::Zero(du)), subnormal, out);
-  return hn::BitCast(df, hn::Or(out, sign));
-}
-
-// Vector form of Fp32ToBf16.
-HWY_INLINE hn::Vec<HalfU> Fp32ToBf16Bits(hn::Vec<HalfF> v) {
-  const HalfU du;
-  const HalfI di;
-  const auto bits = hn::BitCast(du, v);
-  const auto is_nan = hn::Gt(hn::BitCast(di, hn::And(bits, hn::Set(du, 0x7FFFFFFFu))),
-                             hn::Set(di, 0x7F800000));
-  const auto lsb = hn::And(hn::ShiftRight<16>(bits), hn::Set(du, 1u));
-  const auto rounded = hn::ShiftRight<16>(hn::Add(hn::Add(bits, hn::Set(du, 0x7FFFu)), lsb));
-  const auto quieted = hn::Or(hn::ShiftRight<16>(bits), hn::Set(du, 0x0040u));
-  return hn::IfThenElse(hn::RebindMask(du, is_nan), quieted, rounded);
-}
 
 HWY_INLINE void StoreHalfBits(hn::Vec<HalfU> bits, uint8_t* dst) {
   const HalfU16 du16;

@@ -156,41 +156,6 @@ inline float Reciprocal(float d, bool* finite) {
   return id;
 }
 
-// How a block is quantized after its scale has been chosen.
-enum class BlockPath {
-  kNonFinite,  // NaN/Inf inside: the caller reports it, writes nothing
-  kReference,  // degenerate scale: the scalar reference writes the block
-  kVector,     // d (and m) stored; *id is the reciprocal scale to use
-};
-
-// Q4_0/Q5_0: d = (first largest element) * step, where step is -1/8 or
-// -1/16 (multiplying by a power of two rounds like ggml's division).
-HWY_INLINE BlockPath SymmetricBlockScale(const float* x, float step, uint8_t* y, float* id) {
-  const uint32_t abs_max = BlockAbsMaxBits(x);
-  if (IsNonFiniteBits(abs_max)) return BlockPath::kNonFinite;
-  const float d = BlockFirstLargest(x, abs_max) * step;
-  bool normal_scale;
-  *id = Reciprocal(d, &normal_scale);
-  if (!normal_scale) return BlockPath::kReference;
-  StoreLE16(y, Fp32ToFp16(d));
-  return BlockPath::kVector;
-}
-
-// Q4_1/Q5_1: d = (max - min) / levels, m = min.
-HWY_INLINE BlockPath AffineBlockScale(const float* x, float levels, uint8_t* y, float* min,
-                                      float* id) {
-  if (IsNonFiniteBits(BlockAbsMaxBits(x))) return BlockPath::kNonFinite;
-  float max;
-  BlockMinMaxVec(x, min, &max);
-  const float d = (max - *min) / levels;
-  bool normal_scale;
-  *id = Reciprocal(d, &normal_scale);
-  if (!normal_scale) return BlockPath::kReference;
-  StoreLE16(y, Fp32ToFp16(d));
-  StoreLE16(y + 2, Fp32ToFp16(*min));
-  return BlockPath::kVector;
-}
-
 }  // namespace HWY_NAMESPACE
 }  // namespace axq
 HWY_AFTER_NAMESPACE();

@@ -6,37 +6,38 @@
 #define AXQ_QUANT_Q4_0_INL_H_
 #endif
 
-#include "src/quant/legacy-inl.h"
+#include "src/quant/block_scale-inl.h"
 #include "src/quant/ref.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace axq {
 namespace HWY_NAMESPACE {
 
-// Returns false if the row holds NaN/Inf (those blocks are left unwritten).
-HWY_INLINE bool QuantizeRowQ4_0(const float* x, uint8_t* y, int64_t k) {
-  const LegacyF df;
-  const size_t N = hn::Lanes(df);
-  bool all_finite = true;
-  for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kLegacyBlock, y += kQ4_0Bytes) {
-    float id;
-    const BlockPath path = SymmetricBlockScale(x, -0.125f, y, &id);  // d = max / -8
-    if (path != BlockPath::kVector) {
-      if (path == BlockPath::kReference) quantize_row_q4_0_ref(x, y, kLegacyBlock);
-      all_finite &= path != BlockPath::kNonFinite;
-      continue;
-    }
-    const VecF vid = hn::Set(df, id);
+struct Q4_0Format {
+  static constexpr size_t kBytes = kQ4_0Bytes;
+  static constexpr float kStep = -0.125f;  // d = max / -8
+
+  static BlockPath ScaleBlock(const float* x, BlockScale* s) { return SymmetricBlockScale(x, kStep, s); }
+  static bool ScaleGroup(const float* x, GroupScales* g) { return SymmetricGroupScales(x, kStep, g); }
+  static void Reference(const float* x, void* y, int64_t k) { quantize_row_q4_0_ref(x, y, k); }
+
+  static void StoreBlock(const float* x, const BlockScale& s, uint8_t* y) {
+    const LegacyF df;
+    StoreLE16(y, s.d16);
+    const VecF vid = hn::Set(df, s.id);
     const VecF offset = hn::Set(df, 8.5f);
     const VecI top = hn::Set(LegacyI(), 15);
-    for (size_t i = 0; i < kLegacyHalf; i += N) {
+    for (size_t i = 0; i < kLegacyHalf; i += hn::Lanes(df)) {
       // Mul then Add: two roundings, as in the reference (no FMA).
       const VecF lo = hn::Add(hn::Mul(hn::LoadU(df, x + i), vid), offset);
       const VecF hi = hn::Add(hn::Mul(hn::LoadU(df, x + kLegacyHalf + i), vid), offset);
       StoreNibblePairs(hn::Min(TruncToInt(lo), top), hn::Min(TruncToInt(hi), top), y + 2 + i);
     }
   }
-  return all_finite;
+};
+
+HWY_INLINE bool QuantizeRowQ4_0(const float* x, uint8_t* y, int64_t k) {
+  return QuantizeRowGrouped<Q4_0Format>(x, y, k);
 }
 
 HWY_INLINE void DequantizeRowQ4_0(const uint8_t* x, float* y, int64_t k) {
@@ -53,6 +54,7 @@ HWY_INLINE void DequantizeRowQ4_0(const uint8_t* x, float* y, int64_t k) {
     }
   }
 }
+
 
 }  // namespace HWY_NAMESPACE
 }  // namespace axq

@@ -6,36 +6,39 @@
 #define AXQ_QUANT_Q4_1_INL_H_
 #endif
 
-#include "src/quant/legacy-inl.h"
+#include "src/quant/block_scale-inl.h"
 #include "src/quant/ref.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace axq {
 namespace HWY_NAMESPACE {
 
-HWY_INLINE bool QuantizeRowQ4_1(const float* x, uint8_t* y, int64_t k) {
-  const LegacyF df;
-  const size_t N = hn::Lanes(df);
-  bool all_finite = true;
-  for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kLegacyBlock, y += kQ4_1Bytes) {
-    float min, id;
-    const BlockPath path = AffineBlockScale(x, 15.0f, y, &min, &id);
-    if (path != BlockPath::kVector) {
-      if (path == BlockPath::kReference) quantize_row_q4_1_ref(x, y, kLegacyBlock);
-      all_finite &= path != BlockPath::kNonFinite;
-      continue;
-    }
-    const VecF vmin = hn::Set(df, min);
-    const VecF vid = hn::Set(df, id);
+struct Q4_1Format {
+  static constexpr size_t kBytes = kQ4_1Bytes;
+  static constexpr float kLevels = 15.0f;
+
+  static BlockPath ScaleBlock(const float* x, BlockScale* s) { return AffineBlockScale(x, kLevels, s); }
+  static bool ScaleGroup(const float* x, GroupScales* g) { return AffineGroupScales(x, kLevels, g); }
+  static void Reference(const float* x, void* y, int64_t k) { quantize_row_q4_1_ref(x, y, k); }
+
+  static void StoreBlock(const float* x, const BlockScale& s, uint8_t* y) {
+    const LegacyF df;
+    StoreLE16(y, s.d16);
+    StoreLE16(y + 2, s.m16);
+    const VecF vmin = hn::Set(df, s.min);
+    const VecF vid = hn::Set(df, s.id);
     const VecF half = hn::Set(df, 0.5f);
     const VecI top = hn::Set(LegacyI(), 15);
-    for (size_t i = 0; i < kLegacyHalf; i += N) {
+    for (size_t i = 0; i < kLegacyHalf; i += hn::Lanes(df)) {
       const VecF lo = hn::Add(hn::Mul(hn::Sub(hn::LoadU(df, x + i), vmin), vid), half);
       const VecF hi = hn::Add(hn::Mul(hn::Sub(hn::LoadU(df, x + kLegacyHalf + i), vmin), vid), half);
       StoreNibblePairs(hn::Min(TruncToInt(lo), top), hn::Min(TruncToInt(hi), top), y + 4 + i);
     }
   }
-  return all_finite;
+};
+
+HWY_INLINE bool QuantizeRowQ4_1(const float* x, uint8_t* y, int64_t k) {
+  return QuantizeRowGrouped<Q4_1Format>(x, y, k);
 }
 
 HWY_INLINE void DequantizeRowQ4_1(const uint8_t* x, float* y, int64_t k) {
@@ -52,6 +55,7 @@ HWY_INLINE void DequantizeRowQ4_1(const uint8_t* x, float* y, int64_t k) {
     }
   }
 }
+
 
 }  // namespace HWY_NAMESPACE
 }  // namespace axq

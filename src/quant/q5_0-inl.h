@@ -6,31 +6,30 @@
 #define AXQ_QUANT_Q5_0_INL_H_
 #endif
 
-#include "src/quant/legacy-inl.h"
+#include "src/quant/block_scale-inl.h"
 #include "src/quant/ref.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace axq {
 namespace HWY_NAMESPACE {
 
-HWY_INLINE bool QuantizeRowQ5_0(const float* x, uint8_t* y, int64_t k) {
-  const LegacyF df;
-  const size_t N = hn::Lanes(df);
-  bool all_finite = true;
-  for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kLegacyBlock, y += kQ5_0Bytes) {
-    float id;
-    const BlockPath path = SymmetricBlockScale(x, -0.0625f, y, &id);  // d = max / -16
-    if (path != BlockPath::kVector) {
-      if (path == BlockPath::kReference) quantize_row_q5_0_ref(x, y, kLegacyBlock);
-      all_finite &= path != BlockPath::kNonFinite;
-      continue;
-    }
-    const VecF vid = hn::Set(df, id);
+struct Q5_0Format {
+  static constexpr size_t kBytes = kQ5_0Bytes;
+  static constexpr float kStep = -0.0625f;  // d = max / -16
+
+  static BlockPath ScaleBlock(const float* x, BlockScale* s) { return SymmetricBlockScale(x, kStep, s); }
+  static bool ScaleGroup(const float* x, GroupScales* g) { return SymmetricGroupScales(x, kStep, g); }
+  static void Reference(const float* x, void* y, int64_t k) { quantize_row_q5_0_ref(x, y, k); }
+
+  static void StoreBlock(const float* x, const BlockScale& s, uint8_t* y) {
+    const LegacyF df;
+    StoreLE16(y, s.d16);
+    const VecF vid = hn::Set(df, s.id);
     const VecF offset = hn::Set(df, 16.5f);
     const VecI top = hn::Set(LegacyI(), 31);
     const VecI low4 = hn::Set(LegacyI(), 0x0F);
     uint32_t qh = 0;
-    for (size_t i = 0; i < kLegacyHalf; i += N) {
+    for (size_t i = 0; i < kLegacyHalf; i += hn::Lanes(df)) {
       const VecF lo = hn::Add(hn::Mul(hn::LoadU(df, x + i), vid), offset);
       const VecF hi = hn::Add(hn::Mul(hn::LoadU(df, x + kLegacyHalf + i), vid), offset);
       const VecI code_lo = hn::Min(TruncToInt(lo), top);
@@ -40,7 +39,10 @@ HWY_INLINE bool QuantizeRowQ5_0(const float* x, uint8_t* y, int64_t k) {
     }
     StoreLE32(y + 2, qh);
   }
-  return all_finite;
+};
+
+HWY_INLINE bool QuantizeRowQ5_0(const float* x, uint8_t* y, int64_t k) {
+  return QuantizeRowGrouped<Q5_0Format>(x, y, k);
 }
 
 HWY_INLINE void DequantizeRowQ5_0(const uint8_t* x, float* y, int64_t k) {
@@ -59,6 +61,7 @@ HWY_INLINE void DequantizeRowQ5_0(const uint8_t* x, float* y, int64_t k) {
     }
   }
 }
+
 
 }  // namespace HWY_NAMESPACE
 }  // namespace axq

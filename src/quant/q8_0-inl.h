@@ -7,15 +7,16 @@
 #define AXQ_QUANT_Q8_0_INL_H_
 #endif
 
-#include "src/quant/legacy-inl.h"
+#include "src/quant/block_scale-inl.h"
 #include "src/quant/ref.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace axq {
 namespace HWY_NAMESPACE {
 
-// Writes the 32 int8 codes of one block (d already chosen) and returns their
-// sum; `qs` may be unaligned.
+// Writes the 32 int8 codes of one block (d already chosen) and, for Q8_1,
+// returns their sum; `qs` may be unaligned.
+template <bool with_sum>
 HWY_INLINE int32_t StoreQ8Codes(const float* x, float id, uint8_t* qs) {
   const LegacyF df;
   const LegacyI di;
@@ -24,40 +25,38 @@ HWY_INLINE int32_t StoreQ8Codes(const float* x, float id, uint8_t* qs) {
   VecI sum = hn::Zero(di);
   for (size_t i = 0; i < kLegacyBlock; i += hn::Lanes(df)) {
     const VecI q = hn::ConvertTo(di, RoundHalfAway(hn::Mul(hn::LoadU(df, x + i), vid)));
-    sum = hn::Add(sum, q);
+    if (with_sum) sum = hn::Add(sum, q);
     hn::StoreU(hn::DemoteTo(di8, q), di8, reinterpret_cast<int8_t*>(qs + i));
   }
-  return hn::GetLane(hn::SumOfLanes(di, sum));
+  return with_sum ? hn::GetLane(hn::SumOfLanes(di, sum)) : 0;
 }
 
 // `with_sum` selects Q8_1 (36-byte blocks carrying s) over Q8_0.
 template <bool with_sum>
-HWY_INLINE bool QuantizeRowQ8(const float* x, uint8_t* y, int64_t k) {
-  constexpr size_t kBytes = with_sum ? kQ8_1Bytes : kQ8_0Bytes;
-  constexpr size_t kCodes = with_sum ? 4 : 2;
-  bool all_finite = true;
-  for (int64_t b = 0; b < k / kLegacyBlock; ++b, x += kLegacyBlock, y += kBytes) {
-    const uint32_t abs_max = BlockAbsMaxBits(x);
-    if (IsNonFiniteBits(abs_max)) {
-      all_finite = false;
-      continue;
+struct Q8Format {
+  static constexpr size_t kBytes = with_sum ? kQ8_1Bytes : kQ8_0Bytes;
+  static constexpr size_t kCodes = with_sum ? 4 : 2;
+
+  static BlockPath ScaleBlock(const float* x, BlockScale* s) { return AbsMaxBlockScale(x, 127.0f, s); }
+  static bool ScaleGroup(const float* x, GroupScales* g) { return AbsMaxGroupScales(x, 127.0f, g); }
+  static void Reference(const float* x, void* y, int64_t k) {
+    if (with_sum) {
+      quantize_row_q8_1_ref(x, y, k);
+    } else {
+      quantize_row_q8_0_ref(x, y, k);
     }
-    const float d = BitsFloat(abs_max) / 127.0f;
-    bool normal_scale;
-    const float id = Reciprocal(d, &normal_scale);
-    if (!normal_scale) {
-      if (with_sum) {
-        quantize_row_q8_1_ref(x, y, kLegacyBlock);
-      } else {
-        quantize_row_q8_0_ref(x, y, kLegacyBlock);
-      }
-      continue;
-    }
-    const int32_t sum = StoreQ8Codes(x, id, y + kCodes);
-    StoreLE16(y, Fp32ToFp16(d));
-    if (with_sum) StoreLE16(y + 2, Fp32ToFp16(static_cast<float>(sum) * d));
   }
-  return all_finite;
+
+  static void StoreBlock(const float* x, const BlockScale& s, uint8_t* y) {
+    const int32_t sum = StoreQ8Codes<with_sum>(x, s.id, y + kCodes);
+    StoreLE16(y, s.d16);
+    if (with_sum) StoreLE16(y + 2, Fp32ToFp16(static_cast<float>(sum) * s.d));
+  }
+};
+
+template <bool with_sum>
+HWY_INLINE bool QuantizeRowQ8(const float* x, uint8_t* y, int64_t k) {
+  return QuantizeRowGrouped<Q8Format<with_sum>>(x, y, k);
 }
 
 template <bool with_sum>

@@ -71,12 +71,15 @@ TEST_P(KernelsOnTarget, NonFiniteInputIsReportedByIntegerFormats) {
   for (axq_type type : kTypes) {
     const axq::TypeTraits* traits = axq::FindTypeTraits(type);
     const axq::FormatKernels* fast = axq::KernelsFor(type);
+    // 40 blocks: whole vector groups of blocks and a tail, so the value
+    // lands in the group path and in the per-block path.
+    constexpr int64_t kN = 40 * 32;
     for (float bad : {std::nanf(""), -std::nanf(""), INFINITY, -INFINITY}) {
-      for (int64_t where : {0, 17, 31, 95}) {
-        std::vector<float> x(96, 1.0f);
+      for (int64_t where : {int64_t{0}, int64_t{17}, int64_t{31}, int64_t{95}, int64_t{600}, kN - 1}) {
+        std::vector<float> x(kN, 1.0f);
         x[static_cast<size_t>(where)] = bad;
-        std::vector<uint8_t> out(static_cast<size_t>(96 / traits->block_elems * traits->block_bytes));
-        EXPECT_EQ(fast->quantize(x.data(), out.data(), 96), !traits->is_quantized)
+        std::vector<uint8_t> out(static_cast<size_t>(kN / traits->block_elems * traits->block_bytes));
+        EXPECT_EQ(fast->quantize(x.data(), out.data(), kN), !traits->is_quantized)
             << traits->name << " at " << where;
       }
     }
