@@ -43,7 +43,7 @@ HWY_INLINE void DequantizeRowF16(const uint8_t* x, float* y, int64_t k) {
   const HalfF df;
   const int64_t N = static_cast<int64_t>(hn::Lanes(df));
   int64_t i = 0;
-  for (; i + N <= k; i += N) hn::StoreU(Fp16BitsToFp32(LoadHalfBits(x + 2 * i)), df, y + i);
+  for (; i + N <= k; i += N) hn::StoreU(LoadFp16AsFp32(x + 2 * i), df, y + i);
   for (; i < k; ++i) y[i] = Fp16ToFp32(LoadLE16(x + 2 * i));
 }
 

@@ -42,7 +42,8 @@ inline uint16_t Fp32ToFp16(float value) {
   return static_cast<uint16_t>(sign | (bits >> 13));
 }
 
-// F(h): exact widening.
+// F(h): exact widening. A signalling NaN comes out quiet, as from ggml's
+// converter and F16C (FORMATS.md §1.2: identical for all 65536 inputs).
 inline float Fp16ToFp32(uint16_t h) {
   const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
   const uint32_t exponent = (h >> 10) & 0x1Fu;
@@ -52,7 +53,10 @@ inline float Fp16ToFp32(uint16_t h) {
     const float magnitude = static_cast<float>(mantissa) * BitsFloat(0x33800000u);
     return BitsFloat(sign | FloatBits(magnitude));
   }
-  if (exponent == 0x1F) return BitsFloat(sign | 0x7F800000u | (mantissa << 13));
+  if (exponent == 0x1F) {
+    const uint32_t quiet = mantissa != 0 ? 0x00400000u : 0u;
+    return BitsFloat(sign | 0x7F800000u | quiet | (mantissa << 13));
+  }
   return BitsFloat(sign | ((exponent + 112u) << 23) | (mantissa << 13));
 }
 
