@@ -4,7 +4,8 @@
 #
 #   ./dev.sh demo    build, then run `axq demo`
 #   ./dev.sh test    the whole test suite: release build, then an
-#                    ASan+UBSan build (UBSan fatal) and a TSan build
+#                    ASan+UBSan build (UBSan fatal), a clang-14 build and a
+#                    TSan build
 #   ./dev.sh bench   build, then run `axq bench` (with ggml as a peer if the
 #                    npm package is installed under .peers/)
 set -euo pipefail
@@ -13,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 
 packages=(build-essential pkg-config meson ninja-build python3 libhwy-dev libgtest-dev
-          libgmock-dev libbenchmark-dev binutils)
+          libgmock-dev libbenchmark-dev binutils clang-14)
 
 install_missing() {
   local missing=()
@@ -53,6 +54,11 @@ run_tests() {
   configure build-asan --buildtype=debugoptimized -Db_sanitize=address,undefined
   ninja -C build-asan
   ASAN_OPTIONS=detect_leaks=1 meson test -C build-asan --print-errorlogs
+
+  echo "== clang-14 build (its Highway fallback target is EMU128, GCC's is SCALAR)"
+  CC=clang-14 CXX=clang++-14 configure build-clang --buildtype=release
+  ninja -C build-clang
+  meson test -C build-clang --print-errorlogs
 
   echo "== TSan build: the threaded paths"
   configure build-tsan --buildtype=debugoptimized -Db_sanitize=thread

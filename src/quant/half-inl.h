@@ -27,6 +27,7 @@ using HalfU16 = hn::Rebind<uint16_t, HalfF>;
 // ggml's reference for every non-NaN input (FORMATS.md §1.2); only NaN
 // payloads differ, and those are patched. Elsewhere the integer forms below
 // make the same decisions lane by lane.
+#undef AXQ_HALF_F16C  // re-decided for every target pass
 #if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2 && !defined(HWY_DISABLE_F16C)
 #define AXQ_HALF_F16C 1
 #else
