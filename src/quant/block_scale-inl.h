@@ -217,6 +217,27 @@ HWY_INLINE bool AbsMaxGroupScales(const float* x, float levels, GroupScales* s) 
   return true;
 }
 
+// The scale choice of each format family, as a base of its Format struct.
+// Integers because C++17 has no float template arguments.
+template <int kHalfRange>  // d = largest / -kHalfRange (8 for Q4_0, 16 for Q5_0)
+struct SymmetricScaling {
+  static constexpr float kStep = -1.0f / kHalfRange;  // a power of two: exact
+  static BlockPath ScaleBlock(const float* x, BlockScale* s) { return SymmetricBlockScale(x, kStep, s); }
+  static bool ScaleGroup(const float* x, GroupScales* g) { return SymmetricGroupScales(x, kStep, g); }
+};
+
+template <int kLevels>  // d = (max - min) / kLevels (15 for Q4_1, 31 for Q5_1)
+struct AffineScaling {
+  static BlockPath ScaleBlock(const float* x, BlockScale* s) { return AffineBlockScale(x, kLevels, s); }
+  static bool ScaleGroup(const float* x, GroupScales* g) { return AffineGroupScales(x, kLevels, g); }
+};
+
+template <int kLevels>  // d = max|x| / kLevels (127 for Q8_0, Q8_1)
+struct AbsMaxScaling {
+  static BlockPath ScaleBlock(const float* x, BlockScale* s) { return AbsMaxBlockScale(x, kLevels, s); }
+  static bool ScaleGroup(const float* x, GroupScales* g) { return AbsMaxGroupScales(x, kLevels, g); }
+};
+
 // ---------------------------------------------------------------------------
 // Row driver
 

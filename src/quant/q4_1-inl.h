@@ -13,12 +13,9 @@ HWY_BEFORE_NAMESPACE();
 namespace axq {
 namespace HWY_NAMESPACE {
 
-struct Q4_1Format {
+struct Q4_1Format : AffineScaling<15> {
   static constexpr size_t kBytes = kQ4_1Bytes;
-  static constexpr float kLevels = 15.0f;
 
-  static BlockPath ScaleBlock(const float* x, BlockScale* s) { return AffineBlockScale(x, kLevels, s); }
-  static bool ScaleGroup(const float* x, GroupScales* g) { return AffineGroupScales(x, kLevels, g); }
   static void Reference(const float* x, void* y, int64_t k) { quantize_row_q4_1_ref(x, y, k); }
 
   static void StoreBlock(const float* x, const BlockScale& s, uint8_t* y) {

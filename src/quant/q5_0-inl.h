@@ -13,12 +13,9 @@ HWY_BEFORE_NAMESPACE();
 namespace axq {
 namespace HWY_NAMESPACE {
 
-struct Q5_0Format {
+struct Q5_0Format : SymmetricScaling<16> {
   static constexpr size_t kBytes = kQ5_0Bytes;
-  static constexpr float kStep = -0.0625f;  // d = max / -16
 
-  static BlockPath ScaleBlock(const float* x, BlockScale* s) { return SymmetricBlockScale(x, kStep, s); }
-  static bool ScaleGroup(const float* x, GroupScales* g) { return SymmetricGroupScales(x, kStep, g); }
   static void Reference(const float* x, void* y, int64_t k) { quantize_row_q5_0_ref(x, y, k); }
 
   static void StoreBlock(const float* x, const BlockScale& s, uint8_t* y) {

@@ -33,12 +33,10 @@ HWY_INLINE int32_t StoreQ8Codes(const float* x, float id, uint8_t* qs) {
 
 // `with_sum` selects Q8_1 (36-byte blocks carrying s) over Q8_0.
 template <bool with_sum>
-struct Q8Format {
+struct Q8Format : AbsMaxScaling<127> {
   static constexpr size_t kBytes = with_sum ? kQ8_1Bytes : kQ8_0Bytes;
   static constexpr size_t kCodes = with_sum ? 4 : 2;
 
-  static BlockPath ScaleBlock(const float* x, BlockScale* s) { return AbsMaxBlockScale(x, 127.0f, s); }
-  static bool ScaleGroup(const float* x, GroupScales* g) { return AbsMaxGroupScales(x, 127.0f, g); }
   static void Reference(const float* x, void* y, int64_t k) {
     if (with_sum) {
       quantize_row_q8_1_ref(x, y, k);
