@@ -211,8 +211,10 @@ AXQ_API size_t axq_simd_target_count(void);
 AXQ_API const char *axq_simd_target_at(size_t i);
 /* Restricts dispatch to a comma-separated list of target names (as above,
    case-insensitive); the best listed target this CPU supports is used.
-   NULL or "" lifts the restriction. The environment variable
-   AXQ_SIMD_TARGETS is applied the same way when the library is first used.
+   NULL or "" lifts the restriction; an unknown name is an error. The
+   environment variable AXQ_SIMD_TARGETS is applied the same way when the
+   library is first used, except that names this build lacks are skipped
+   (and a list of only such names changes nothing).
    Process-wide; do not call while other threads run axq work. */
 AXQ_API axq_status axq_simd_set_targets(const char *names);
 

@@ -39,8 +39,8 @@ bool NameEquals(const char* a, size_t a_len, const char* b) {
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 
 // Parses the list into a target mask; fails on a name Highway compiled no
-// target for (names are those of hwy::TargetName).
-Status ParseTargets(const char* names, int64_t* mask) {
+// target for (names are those of hwy::TargetName), unless `skip_unknown`.
+Status ParseTargets(const char* names, bool skip_unknown, int64_t* mask) {
   *mask = 0;
   const char* p = names;
   while (*p != '\0') {
@@ -55,6 +55,7 @@ Status ParseTargets(const char* names, int64_t* mask) {
       const int64_t bit = rest & -rest;
       if (NameEquals(start, static_cast<size_t>(end - start), hwy::TargetName(bit))) found = bit;
     }
+    if (found == 0 && skip_unknown) continue;
     if (found == 0) {
       std::string known;
       for (int64_t rest = HWY_TARGETS; rest != 0; rest &= rest - 1) {
@@ -89,10 +90,13 @@ void Initialize() {
   }
   const char* env = std::getenv("AXQ_SIMD_TARGETS");
   int64_t mask = 0;
-  // An unusable variable is ignored: there is no caller to report it to,
-  // and the full target set is always correct.
+  // The variable cannot report errors, so it is lenient: names this build
+  // did not compile (SCALAR in a clang build, say) are skipped, and a list
+  // with no usable name leaves every target on.
   try {
-    if (env != nullptr && ParseTargets(env, &mask).ok()) (void)ApplyMask(mask);
+    if (env != nullptr && ParseTargets(env, /*skip_unknown=*/true, &mask).ok() && mask != 0) {
+      (void)ApplyMask(mask);
+    }
   } catch (...) {  // out of memory while building a message: keep all targets
   }
 }
@@ -122,7 +126,7 @@ const char* ActiveTargetName() {
 Status RestrictTargets(const char* names) {
   EnsureTargetsInitialized();
   int64_t mask = 0;
-  if (names != nullptr) AXQ_RETURN_IF_ERROR(ParseTargets(names, &mask));
+  if (names != nullptr) AXQ_RETURN_IF_ERROR(ParseTargets(names, /*skip_unknown=*/false, &mask));
   return ApplyMask(mask);
 }
 
