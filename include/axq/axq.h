@@ -127,7 +127,8 @@ AXQ_API axq_status axq_type_info(axq_type_info_t *out, axq_type type);
 /* Parses a type name, case-insensitively: "q4_0", "Q4_K", "bf16", "f32". */
 AXQ_API axq_status axq_type_from_name(axq_type *out, const char *name);
 /* Bytes that n elements of `type` occupy (n must be a multiple of the
-   block size). Like ggml_row_size. */
+   block size). Like ggml_row_size; for I2_S and I8_S it includes the scale
+   trailer a single row carries (see "BitNet layouts"). */
 AXQ_API axq_status axq_row_size(size_t *out, axq_type type, int64_t n);
 
 /* ------------------------------------------------------------------------ */
@@ -178,9 +179,26 @@ AXQ_API size_t axq_tensor_nbytes(const axq_tensor_t *t);      /* exact byte size
 AXQ_API const void *axq_tensor_data(const axq_tensor_t *t);   /* rows back to back, ggml bytes */
 AXQ_API void *axq_tensor_data_mut(axq_tensor_t *t);
 
+/* How I2_S, TQ1_0 and TQ2_0 map floats to trits {-1, 0, +1}. */
+typedef enum axq_ternary_rule {
+  /* The reference implementations' own rule, byte-exact with them:
+     I2_S as bitnet.cpp (scale = max|w| of the tensor; any |w| >= 1e-6 becomes
+     +-1 by its sign, so it is right only for weights that are already
+     ternary); TQ1_0/TQ2_0 as ggml (per 256-block scale = amax, trit =
+     lroundf(w / amax)). */
+  AXQ_TERNARY_REFERENCE = 0,
+  /* BitNet b1.58's absmean ternarizer: scale = max(mean|W|, 1e-5) over the
+     whole tensor, trit = clamp(round(w / scale), -1, 1), rounding half to
+     even. I2_S stores the f32 scale; TQ1_0/TQ2_0 store its f16 rounding in
+     every block. */
+  AXQ_TERNARY_ABSMEAN = 1,
+  AXQ_TERNARY_RULE_RANGE_MAX_ = 0x7FFFFFFF
+} axq_ternary_rule;
+
 typedef struct axq_quantize_options {
   uint32_t struct_size;
-  uint32_t n_threads; /* 0 = all cores; results are identical for any value */
+  uint32_t n_threads;    /* 0 = all cores; results are identical for any value */
+  uint32_t ternary_rule; /* an axq_ternary_rule; other types ignore it */
 } axq_quantize_options_t;
 
 typedef struct axq_dequantize_options {
@@ -198,6 +216,63 @@ AXQ_API axq_status axq_quantize(axq_tensor_t **out, const axq_tensor_t *src, axq
 /* Expands a tensor of any implemented type to a new F32 tensor in *out. */
 AXQ_API axq_status axq_dequantize(axq_tensor_t **out, const axq_tensor_t *src,
                                   const axq_dequantize_options_t *opts);
+
+/* ------------------------------------------------------------------------ */
+/* BitNet layouts                                                           */
+/*                                                                          */
+/* An I2_S tensor of M rows of K (dims {K, M}, K a multiple of 128) holds   */
+/* exactly bitnet.cpp's bytes: M*K/4 bytes of 2-bit codes (code 0 = -1,     */
+/* 1 = 0, 2 = +1; element j of each 128-element block sits in byte j % 32,  */
+/* bits 7-6 for j < 32, 5-4, 3-2, then 1-0), one f32 scale for the whole    */
+/* tensor, then 28 zero bytes: axq_tensor_nbytes = M*K/4 + 32. Dequantized  */
+/* weight = scale * (code - 1). A single I2_S row (axq_quantize_row,        */
+/* axq_row_size) is such a tensor with M = 1.                               */
+/*                                                                          */
+/* An I8_S tensor of N rows of K (dims {K, N}, any K) holds each row as K   */
+/* int8 codes followed by its f32 scale s = 127 / max(1e-5, max|x|) and the */
+/* int32 sum of its codes, little-endian: K + 8 bytes per row. Dequantized  */
+/* value = code / s. Make one with axq_quantize(&xq, x, AXQ_TYPE_I8_S, ..)  */
+/* from an f32 tensor and reuse it across axq_matmul_i2s_i8 calls.          */
+/* ------------------------------------------------------------------------ */
+
+/* Row `row` of an I8_S tensor: a pointer to its K codes (valid while the
+   tensor lives), its scale and its code sum. Any output may be NULL. */
+AXQ_API axq_status axq_i8s_row(const axq_tensor_t *t, int64_t row, const int8_t **codes,
+                               float *scale, int32_t *sum);
+
+/* ------------------------------------------------------------------------ */
+/* Matrix multiplication                                                    */
+/*                                                                          */
+/* Y[n][m] = sum_k W[m][k] * X[n][k], with W the weights (dims {K, M}), X   */
+/* the activations (dims {K, N}) and Y (dims {M, N}) an F32 tensor the      */
+/* caller created. As in ggml's mul_mat, X is first rounded to the weight   */
+/* type's activation partner:                                               */
+/*   F32: F32 | F16: F16 | BF16: BF16 | Q4_0, Q5_0, Q8_0: Q8_0 |            */
+/*   Q4_1, Q5_1: Q8_1 | TQ1_0, TQ2_0: Q8_K | I2_S: I8_S                     */
+/* Quantized blocks multiply exactly in integers; each block's term        */
+/* d_w * d_x * sum is added in block order in f32. Float types sum in 16   */
+/* interleaved f32 lanes (k mod 16) combined pairwise. Results are          */
+/* bit-identical for every thread count and every SIMD target.              */
+/* ------------------------------------------------------------------------ */
+typedef struct axq_matmul_options {
+  uint32_t struct_size;
+  uint32_t n_threads; /* 0 = all cores; results are identical for any value */
+} axq_matmul_options_t;
+
+AXQ_API axq_status axq_matmul_options_init(axq_matmul_options_t *opts);
+
+/* W of any implemented weight type (not Q8_1, Q8_K or I8_S); X F32.
+   Y must not be W or X. */
+AXQ_API axq_status axq_matmul(axq_tensor_t *y, const axq_tensor_t *w, const axq_tensor_t *x,
+                              const axq_matmul_options_t *opts);
+/* W must be I2_S; X is F32 and is quantized to I8_S internally. Y[n][m] =
+   ((float)dot - (float)sum_n) / s_n * scale_w exactly as bitnet.cpp, where
+   dot = sum_k code_w[m][k] * q[n][k] is exact. */
+AXQ_API axq_status axq_matmul_i2s(axq_tensor_t *y, const axq_tensor_t *w, const axq_tensor_t *x,
+                                  const axq_matmul_options_t *opts);
+/* W must be I2_S; X an I8_S tensor (see above) with the same K. */
+AXQ_API axq_status axq_matmul_i2s_i8(axq_tensor_t *y, const axq_tensor_t *w,
+                                     const axq_tensor_t *x_i8, const axq_matmul_options_t *opts);
 
 /* ------------------------------------------------------------------------ */
 /* SIMD targets                                                             */

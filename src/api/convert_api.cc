@@ -20,6 +20,7 @@ AXQ_API axq_status axq_quantize_options_init(axq_quantize_options_t* opts) {
     *opts = axq_quantize_options_t{};
     opts->struct_size = sizeof(*opts);
     opts->n_threads = 0;
+    opts->ternary_rule = AXQ_TERNARY_REFERENCE;
     return OkStatus();
   });
 }
@@ -43,6 +44,12 @@ AXQ_API axq_status axq_quantize(axq_tensor_t** out, const axq_tensor_t* src, axq
     axq_quantize_options_t options;
     (void)axq_quantize_options_init(&options);
     AXQ_RETURN_IF_ERROR(axq::ReadOptions(opts, &options, "opts"));
+    if (options.ternary_rule != AXQ_TERNARY_REFERENCE &&
+        options.ternary_rule != AXQ_TERNARY_ABSMEAN) {
+      return Fail(AXQ_ERR_INVALID_ARGUMENT,
+                  "opts->ternary_rule: %u is not an axq_ternary_rule (0 or 1)",
+                  options.ternary_rule);
+    }
     if (src->traits->type != AXQ_TYPE_F32) {
       return Fail(AXQ_ERR_INVALID_ARGUMENT, "src: must be an f32 tensor, got %s",
                   src->traits->name);
@@ -54,7 +61,8 @@ AXQ_API axq_status axq_quantize(axq_tensor_t** out, const axq_tensor_t* src, axq
     AXQ_RETURN_IF_ERROR(axq::LookupKernels(&kernels, *result->traits, "type"));
     AXQ_RETURN_IF_ERROR(axq::QuantizeElements(
         *kernels, *result->traits, reinterpret_cast<const float*>(src->data.get()),
-        result->data.get(), src->nelements, axq::ResolveThreadCount(options.n_threads)));
+        result->data.get(), axq::ShapeOf(*src), axq::ResolveThreadCount(options.n_threads),
+        static_cast<axq::TernaryRule>(options.ternary_rule)));
     *out = result.release();
     return OkStatus();
   });
@@ -75,7 +83,7 @@ AXQ_API axq_status axq_dequantize(axq_tensor_t** out, const axq_tensor_t* src,
     AXQ_RETURN_IF_ERROR(
         axq::NewTensor(&result, AXQ_TYPE_F32, src->ndim, src->dims, axq::Fill::kUninitialized));
     axq::DequantizeElements(*kernels, *src->traits, src->data.get(),
-                            reinterpret_cast<float*>(result->data.get()), src->nelements,
+                            reinterpret_cast<float*>(result->data.get()), axq::ShapeOf(*src),
                             axq::ResolveThreadCount(options.n_threads));
     *out = result.release();
     return OkStatus();

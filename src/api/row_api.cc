@@ -19,7 +19,9 @@ Status CheckRow(const void* dst, const void* src, axq_type type, int64_t n,
   AXQ_RETURN_IF_ERROR(axq::RequireNonNull(src, "src"));
   AXQ_RETURN_IF_ERROR(axq::LookupType(traits, type, "type"));
   AXQ_RETURN_IF_ERROR(axq::LookupKernels(kernels, **traits, "type"));
-  return axq::CheckedRowBytes(bytes, **traits, n, "n");
+  AXQ_RETURN_IF_ERROR(axq::CheckedRowBytes(bytes, **traits, n, "n"));
+  *bytes += static_cast<size_t>((*traits)->tensor_tail_bytes);  // a row alone is a tensor
+  return OkStatus();
 }
 
 }  // namespace
@@ -38,7 +40,7 @@ AXQ_API axq_status axq_quantize_row(void* dst, size_t dst_capacity, size_t* writ
       return Fail(AXQ_ERR_BUFFER_TOO_SMALL, "dst_capacity: %zu bytes, %s needs %zu for n = %lld",
                   dst_capacity, traits->name, bytes, static_cast<long long>(n));
     }
-    AXQ_RETURN_IF_ERROR(axq::QuantizeElements(*kernels, *traits, src, dst, n, 1));
+    AXQ_RETURN_IF_ERROR(axq::QuantizeElements(*kernels, *traits, src, dst, {n, 1}, 1));
     if (written != nullptr) *written = bytes;
     return OkStatus();
   });
@@ -55,7 +57,7 @@ AXQ_API axq_status axq_dequantize_row(float* dst, int64_t n, axq_type type, cons
       return Fail(AXQ_ERR_INVALID_ARGUMENT, "src_size: %zu bytes, %lld %s elements take %zu",
                   src_size, static_cast<long long>(n), traits->name, bytes);
     }
-    axq::DequantizeElements(*kernels, *traits, src, dst, n, 1);
+    axq::DequantizeElements(*kernels, *traits, src, dst, {n, 1}, 1);
     return OkStatus();
   });
 }

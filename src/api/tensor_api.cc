@@ -5,6 +5,7 @@
 #include "axq/axq.h"
 #include "src/api/boundary.h"
 #include "src/core/tensor.h"
+#include "src/quant/ternary_layout.h"
 
 using axq::Fail;
 using axq::Guard;
@@ -102,6 +103,29 @@ AXQ_API const void* axq_tensor_data(const axq_tensor_t* t) {
 
 AXQ_API void* axq_tensor_data_mut(axq_tensor_t* t) {
   return CheckHandle(t, "axq_tensor_data_mut") ? t->data.get() : nullptr;
+}
+
+AXQ_API axq_status axq_i8s_row(const axq_tensor_t* t, int64_t row, const int8_t** codes,
+                               float* scale, int32_t* sum) {
+  if (codes != nullptr) *codes = nullptr;
+  if (scale != nullptr) *scale = 0.0f;
+  if (sum != nullptr) *sum = 0;
+  return Guard([&]() -> Status {
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(t, "t"));
+    if (t->traits->type != AXQ_TYPE_I8_S) {
+      return Fail(AXQ_ERR_INVALID_ARGUMENT, "t: must be an i8_s tensor, got %s", t->traits->name);
+    }
+    const axq::ElementShape shape = axq::ShapeOf(*t);
+    if (row < 0 || row >= shape.rows) {
+      return Fail(AXQ_ERR_INVALID_ARGUMENT, "row: %lld is outside 0..%lld",
+                  static_cast<long long>(row), static_cast<long long>(shape.rows - 1));
+    }
+    const uint8_t* base = t->data.get() + row * (shape.row_len + t->traits->row_tail_bytes);
+    if (codes != nullptr) *codes = reinterpret_cast<const int8_t*>(base);
+    if (scale != nullptr) *scale = axq::LoadF32LE(base + shape.row_len);
+    if (sum != nullptr) *sum = static_cast<int32_t>(axq::LoadLE32(base + shape.row_len + 4));
+    return OkStatus();
+  });
 }
 
 }  // extern "C"

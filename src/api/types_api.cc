@@ -73,7 +73,9 @@ AXQ_API axq_status axq_row_size(size_t* out, axq_type type, int64_t n) {
     AXQ_RETURN_IF_ERROR(axq::RequireNonNull(out, "out"));
     const axq::TypeTraits* traits = nullptr;
     AXQ_RETURN_IF_ERROR(axq::LookupType(&traits, type, "type"));
-    return axq::CheckedRowBytes(out, *traits, n, "n");
+    AXQ_RETURN_IF_ERROR(axq::CheckedRowBytes(out, *traits, n, "n"));
+    *out += static_cast<size_t>(traits->tensor_tail_bytes);  // a row alone is a tensor
+    return OkStatus();
   });
 }
 

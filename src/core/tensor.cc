@@ -41,7 +41,9 @@ Status NewTensor(std::unique_ptr<axq_tensor>* out, int type_id, int ndim, const 
   }
   size_t row_bytes = 0;
   AXQ_RETURN_IF_ERROR(CheckedRowBytes(&row_bytes, *traits, dims[0], "dims[0]"));
-  if (dims[0] > INT64_MAX / rows || row_bytes > static_cast<size_t>(PTRDIFF_MAX) / static_cast<size_t>(rows)) {
+  const size_t tail = static_cast<size_t>(traits->tensor_tail_bytes);
+  if (dims[0] > INT64_MAX / rows ||
+      row_bytes > (static_cast<size_t>(PTRDIFF_MAX) - tail) / static_cast<size_t>(rows)) {
     return Fail(AXQ_ERR_INVALID_ARGUMENT, "dims: tensor size overflows the address space");
   }
   auto tensor = std::make_unique<axq_tensor>();
@@ -49,7 +51,7 @@ Status NewTensor(std::unique_ptr<axq_tensor>* out, int type_id, int ndim, const 
   tensor->ndim = ndim;
   for (int i = 0; i < ndim; ++i) tensor->dims[i] = dims[i];
   tensor->nelements = dims[0] * rows;
-  tensor->nbytes = row_bytes * static_cast<size_t>(rows);
+  tensor->nbytes = row_bytes * static_cast<size_t>(rows) + tail;
   const size_t padded = (tensor->nbytes + kDataAlignment - 1) / kDataAlignment * kDataAlignment;
   void* memory = std::aligned_alloc(kDataAlignment, padded);
   if (memory == nullptr) throw std::bad_alloc();

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "axq/axq.h"
+#include "src/core/convert.h"
 #include "src/core/status.h"
 #include "src/core/type_traits.h"
 
@@ -31,6 +32,9 @@ enum class Fill { kZero, kUninitialized };
 // overwrites all of it anyway (kUninitialized).
 Status NewTensor(std::unique_ptr<axq_tensor>* out, int type_id, int ndim, const int64_t* dims,
                  Fill fill = Fill::kZero);
+
+// The tensor as rows of dims[0] elements.
+inline ElementShape ShapeOf(const axq_tensor& t) { return {t.dims[0], t.nelements / t.dims[0]}; }
 
 }  // namespace axq
 

@@ -6,27 +6,28 @@ namespace axq {
 namespace {
 
 // Sizes from FORMATS.md §1. I2_S is described per 128-element block of its
-// packed codes; its per-tensor scale and tail are added by the tensor code.
+// packed codes plus a 32-byte tensor tail (scale, padding); I8_S rows are
+// int8 codes plus an 8-byte row tail (scale, sum).
 constexpr TypeTraits kTypes[] = {
-    {AXQ_TYPE_F32, "f32", 1, 4, false},
-    {AXQ_TYPE_F16, "f16", 1, 2, false},
-    {AXQ_TYPE_Q4_0, "q4_0", 32, 18, true},
-    {AXQ_TYPE_Q4_1, "q4_1", 32, 20, true},
-    {AXQ_TYPE_Q5_0, "q5_0", 32, 22, true},
-    {AXQ_TYPE_Q5_1, "q5_1", 32, 24, true},
-    {AXQ_TYPE_Q8_0, "q8_0", 32, 34, true},
-    {AXQ_TYPE_Q8_1, "q8_1", 32, 36, true},
-    {AXQ_TYPE_Q2_K, "q2_K", 256, 84, true},
-    {AXQ_TYPE_Q3_K, "q3_K", 256, 110, true},
-    {AXQ_TYPE_Q4_K, "q4_K", 256, 144, true},
-    {AXQ_TYPE_Q5_K, "q5_K", 256, 176, true},
-    {AXQ_TYPE_Q6_K, "q6_K", 256, 210, true},
-    {AXQ_TYPE_Q8_K, "q8_K", 256, 292, true},
-    {AXQ_TYPE_BF16, "bf16", 1, 2, false},
-    {AXQ_TYPE_TQ1_0, "tq1_0", 256, 54, true},
-    {AXQ_TYPE_TQ2_0, "tq2_0", 256, 66, true},
-    {AXQ_TYPE_I2_S, "i2_s", 128, 32, true},
-    {AXQ_TYPE_I8_S, "i8_s", 1, 1, true},
+    {AXQ_TYPE_F32, "f32", 1, 4, false, 0, 0},
+    {AXQ_TYPE_F16, "f16", 1, 2, false, 0, 0},
+    {AXQ_TYPE_Q4_0, "q4_0", 32, 18, true, 0, 0},
+    {AXQ_TYPE_Q4_1, "q4_1", 32, 20, true, 0, 0},
+    {AXQ_TYPE_Q5_0, "q5_0", 32, 22, true, 0, 0},
+    {AXQ_TYPE_Q5_1, "q5_1", 32, 24, true, 0, 0},
+    {AXQ_TYPE_Q8_0, "q8_0", 32, 34, true, 0, 0},
+    {AXQ_TYPE_Q8_1, "q8_1", 32, 36, true, 0, 0},
+    {AXQ_TYPE_Q2_K, "q2_K", 256, 84, true, 0, 0},
+    {AXQ_TYPE_Q3_K, "q3_K", 256, 110, true, 0, 0},
+    {AXQ_TYPE_Q4_K, "q4_K", 256, 144, true, 0, 0},
+    {AXQ_TYPE_Q5_K, "q5_K", 256, 176, true, 0, 0},
+    {AXQ_TYPE_Q6_K, "q6_K", 256, 210, true, 0, 0},
+    {AXQ_TYPE_Q8_K, "q8_K", 256, 292, true, 0, 0},
+    {AXQ_TYPE_BF16, "bf16", 1, 2, false, 0, 0},
+    {AXQ_TYPE_TQ1_0, "tq1_0", 256, 54, true, 0, 0},
+    {AXQ_TYPE_TQ2_0, "tq2_0", 256, 66, true, 0, 0},
+    {AXQ_TYPE_I2_S, "i2_s", 128, 32, true, 0, 32},
+    {AXQ_TYPE_I8_S, "i8_s", 1, 1, true, 8, 0},
 };
 
 }  // namespace
@@ -64,11 +65,12 @@ Status CheckedRowBytes(size_t* out, const TypeTraits& traits, int64_t n, const c
   }
   const uint64_t blocks = static_cast<uint64_t>(n / traits.block_elems);
   const uint64_t bytes_per_block = static_cast<uint64_t>(traits.block_bytes);
-  if (blocks > static_cast<uint64_t>(PTRDIFF_MAX) / bytes_per_block) {
+  const uint64_t tail = static_cast<uint64_t>(traits.row_tail_bytes);
+  if (blocks > (static_cast<uint64_t>(PTRDIFF_MAX) - tail) / bytes_per_block) {
     return Fail(AXQ_ERR_INVALID_ARGUMENT, "%s: %lld elements of %s overflow the address space",
                 arg, static_cast<long long>(n), traits.name);
   }
-  *out = static_cast<size_t>(blocks * bytes_per_block);
+  *out = static_cast<size_t>(blocks * bytes_per_block + tail);
   return OkStatus();
 }
 

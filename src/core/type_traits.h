@@ -16,6 +16,10 @@ struct TypeTraits {
   int64_t block_elems;
   int64_t block_bytes;
   bool is_quantized;
+  // Bytes after each row (I8_S: its f32 scale and int32 sum).
+  int64_t row_tail_bytes;
+  // Bytes after the last row (I2_S: its f32 tensor scale and padding).
+  int64_t tensor_tail_bytes;
 };
 
 // nullptr for ids that are not a known axq_type (including retired ids).
@@ -27,8 +31,9 @@ const TypeTraits* AllTypeTraits(size_t* count);
 // Looks up the type or fails with AXQ_ERR_UNKNOWN_TYPE naming `arg`.
 Status LookupType(const TypeTraits** out, int type_id, const char* arg);
 
-// Checks that n is a positive multiple of the block size and computes its
-// byte size without overflow; the message names `arg`.
+// Checks that n is a positive multiple of the block size and computes the
+// byte size of a row of n (with its row tail, without the tensor tail)
+// without overflow; the message names `arg`.
 Status CheckedRowBytes(size_t* out, const TypeTraits& traits, int64_t n, const char* arg);
 
 }  // namespace axq

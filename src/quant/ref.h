@@ -34,6 +34,22 @@ void dequantize_row_q5_0_ref(const void* x, float* y, int64_t k);
 void quantize_row_q5_1_ref(const float* x, void* y, int64_t k);
 void dequantize_row_q5_1_ref(const void* x, float* y, int64_t k);
 
+void quantize_row_q8_K_ref(const float* x, void* y, int64_t k);
+void dequantize_row_q8_K_ref(const void* x, float* y, int64_t k);
+void quantize_row_tq1_0_ref(const float* x, void* y, int64_t k);
+void dequantize_row_tq1_0_ref(const void* x, float* y, int64_t k);
+void quantize_row_tq2_0_ref(const float* x, void* y, int64_t k);
+void dequantize_row_tq2_0_ref(const void* x, float* y, int64_t k);
+
+// I2_S as one whole tensor of k elements: k / 4 code bytes, then the f32
+// scale and 28 zero bytes (bitnet.cpp's quantize_i2_s, x86 layout).
+void quantize_i2_s_ref(const float* x, void* y, int64_t k);
+void dequantize_i2_s_ref(const void* x, float* y, int64_t k);
+// I8_S as one activation row of k elements: k int8 codes, f32 scale, int32
+// sum (bitnet.cpp's quantize_row_i8_s plus libaxq's row layout).
+void quantize_row_i8_s_ref(const float* x, void* y, int64_t k);
+void dequantize_row_i8_s_ref(const void* x, float* y, int64_t k);
+
 }  // namespace axq
 
 #endif  // AXQ_QUANT_REF_H_

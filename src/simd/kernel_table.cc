@@ -41,6 +41,8 @@ bool UncheckedReference(const float* x, void* y, int64_t k) {
   return true;
 }
 
+void FillTernaryReferences(KernelTable* t);
+
 KernelTable BuildReferenceTable() {
   KernelTable t;
   t.f32 = {CopyF32, ExpandF32};
@@ -52,7 +54,18 @@ KernelTable BuildReferenceTable() {
   t.q4_1 = {CheckedReference<quantize_row_q4_1_ref>, dequantize_row_q4_1_ref};
   t.q5_0 = {CheckedReference<quantize_row_q5_0_ref>, dequantize_row_q5_0_ref};
   t.q5_1 = {CheckedReference<quantize_row_q5_1_ref>, dequantize_row_q5_1_ref};
+  FillTernaryReferences(&t);
   return t;
+}
+
+// Formats whose dispatched entry is still the scalar reference: their
+// quantizers run once per model, the matmul kernels are what is tuned.
+void FillTernaryReferences(KernelTable* t) {
+  t->q8_k = {CheckedReference<quantize_row_q8_K_ref>, dequantize_row_q8_K_ref};
+  t->tq1_0 = {CheckedReference<quantize_row_tq1_0_ref>, dequantize_row_tq1_0_ref};
+  t->tq2_0 = {CheckedReference<quantize_row_tq2_0_ref>, dequantize_row_tq2_0_ref};
+  t->i2_s = {CheckedReference<quantize_i2_s_ref>, dequantize_i2_s_ref};
+  t->i8_s = {CheckedReference<quantize_row_i8_s_ref>, dequantize_row_i8_s_ref};
 }
 
 KernelTable BuildDispatchedTable() {
@@ -62,6 +75,7 @@ KernelTable BuildDispatchedTable() {
   FillQ8Kernels(&t);
   FillQ4Kernels(&t);
   FillQ5Kernels(&t);
+  FillTernaryReferences(&t);
   return t;
 }
 
@@ -76,6 +90,11 @@ const FormatKernels* Select(const KernelTable& t, axq_type type) {
     case AXQ_TYPE_Q4_1: return &t.q4_1;
     case AXQ_TYPE_Q5_0: return &t.q5_0;
     case AXQ_TYPE_Q5_1: return &t.q5_1;
+    case AXQ_TYPE_Q8_K: return &t.q8_k;
+    case AXQ_TYPE_TQ1_0: return &t.tq1_0;
+    case AXQ_TYPE_TQ2_0: return &t.tq2_0;
+    case AXQ_TYPE_I2_S: return &t.i2_s;
+    case AXQ_TYPE_I8_S: return &t.i8_s;
     default: return nullptr;
   }
 }

@@ -10,7 +10,9 @@
 
 namespace axq {
 
-// Quantizes k elements (a multiple of the block size). Returns false if the
+// Quantizes k elements (a multiple of the block size). I2_S kernels take a
+// whole tensor (codes, then its scale and tail); I8_S kernels one row
+// (codes, then its scale and sum). Returns false if the
 // input held NaN/Inf that the format cannot represent; dst is then
 // unspecified. Formats that keep NaN/Inf always return true.
 using QuantizeRowFn = bool (*)(const float* src, void* dst, int64_t k);
@@ -39,6 +41,7 @@ void FillQ5Kernels(KernelTable* table);
 
 struct KernelTable {
   FormatKernels f32, f16, bf16, q8_0, q8_1, q4_0, q4_1, q5_0, q5_1;
+  FormatKernels q8_k, tq1_0, tq2_0, i2_s, i8_s;
 };
 
 }  // namespace axq

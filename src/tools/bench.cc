@@ -88,10 +88,10 @@ int RunBench(const BenchOptions& options) {
         const axq::FormatKernels* fast = axq::KernelsFor(t->type);
         const axq::FormatKernels* ref = axq::KernelsFor(t->type, axq::KernelSet::kReference);
         auto quantize_with = [&](const axq::FormatKernels* k) {
-          return [&, k] { (void)axq::QuantizeElements(*k, *t, x.data(), q.data(), n, threads); };
+          return [&, k] { (void)axq::QuantizeElements(*k, *t, x.data(), q.data(), {n, 1}, threads); };
         };
         auto dequantize_with = [&](const axq::FormatKernels* k) {
-          return [&, k] { axq::DequantizeElements(*k, *t, q.data(), y.data(), n, threads); };
+          return [&, k] { axq::DequantizeElements(*k, *t, q.data(), y.data(), {n, 1}, threads); };
         };
         const double qf = MedianGBps(n * 4, options.samples, quantize_with(fast));
         const double qr = MedianGBps(n * 4, options.samples, quantize_with(ref));
@@ -102,7 +102,7 @@ int RunBench(const BenchOptions& options) {
         // ggml's entry points are single-threaded: compare at 1 thread only.
         if (threads == 1 && ggml.CanQuantize(t->type)) {
           qg = MedianGBps(n * 4, options.samples, [&] { ggml.Quantize(t->type, x.data(), q_ggml.data(), n); });
-          (void)axq::QuantizeElements(*fast, *t, x.data(), q.data(), n, 1);
+          (void)axq::QuantizeElements(*fast, *t, x.data(), q.data(), {n, 1}, 1);
           const size_t bytes = static_cast<size_t>(n / t->block_elems * t->block_bytes);
           identical = std::memcmp(q.data(), q_ggml.data(), bytes) == 0 ? "  bytes identical" : "  BYTES DIFFER";
           dg = MedianGBps(n * 4, options.samples, [&] { ggml.Dequantize(t->type, q.data(), y.data(), n); });

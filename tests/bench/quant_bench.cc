@@ -46,7 +46,7 @@ struct Workload {
         kernels(axq::KernelsFor(type, set)),
         x(Input(n)),
         q(static_cast<size_t>(n / traits->block_elems * traits->block_bytes)) {
-    (void)axq::QuantizeElements(*kernels, *traits, x.data(), q.data(), n, 1);
+    (void)axq::QuantizeElements(*kernels, *traits, x.data(), q.data(), {n, 1}, 1);
   }
   int64_t n;
   unsigned threads;
@@ -60,7 +60,7 @@ void Quantize(benchmark::State& state, axq_type type, axq::KernelSet set) {
   Workload w(state, type, set);
   for (auto _ : state) {
     benchmark::DoNotOptimize(
-        axq::QuantizeElements(*w.kernels, *w.traits, w.x.data(), w.q.data(), w.n, w.threads).ok());
+        axq::QuantizeElements(*w.kernels, *w.traits, w.x.data(), w.q.data(), {w.n, 1}, w.threads).ok());
     benchmark::ClobberMemory();
   }
   SetBytes(state, w.n);
@@ -70,7 +70,7 @@ void Dequantize(benchmark::State& state, axq_type type, axq::KernelSet set) {
   Workload w(state, type, set);
   std::vector<float> y(static_cast<size_t>(w.n));
   for (auto _ : state) {
-    axq::DequantizeElements(*w.kernels, *w.traits, w.q.data(), y.data(), w.n, w.threads);
+    axq::DequantizeElements(*w.kernels, *w.traits, w.q.data(), y.data(), {w.n, 1}, w.threads);
     benchmark::ClobberMemory();
   }
   SetBytes(state, w.n);

@@ -46,8 +46,8 @@ TEST_P(VectorsOnTarget, QuantizeAndDequantizeMatchGgml) {
       ASSERT_EQ(bad, -1) << "element " << bad << ": got " << decoded[bad] << " want " << want[bad];
     }
   }
-  // 16 cases x 8 implemented block types (q8_1 included, f32 absent).
-  EXPECT_GE(checked_types, 16 * 8);
+  // 16 cases x 11 implemented block types (q8_1, q8_K, tq1_0, tq2_0 included).
+  EXPECT_GE(checked_types, 16 * 11);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllTargets, VectorsOnTarget,

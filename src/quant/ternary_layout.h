@@ -1,0 +1,89 @@
+// Byte layouts of the 256-element formats Q8_K, TQ1_0, TQ2_0 and of
+// bitnet.cpp's I2_S and I8_S (FORMATS.md §3.1, §3.2, §5), plus the integer
+// conversions their references need.
+#ifndef AXQ_QUANT_TERNARY_LAYOUT_H_
+#define AXQ_QUANT_TERNARY_LAYOUT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace axq {
+
+constexpr int kSuperBlock = 256;    // ggml QK_K
+
+constexpr size_t kQ8_KBytes = 292;  // d f32, qs[256], bsums[16] int16
+constexpr size_t kQ8_KQsOffset = 4;
+constexpr size_t kQ8_KSumsOffset = 260;
+
+constexpr size_t kTq2_0Bytes = 66;  // qs[64], d f16
+constexpr size_t kTq2_0DOffset = 64;
+constexpr size_t kTq1_0Bytes = 54;  // qs[48], qh[4], d f16
+constexpr size_t kTq1_0QhOffset = 48;
+constexpr size_t kTq1_0DOffset = 52;
+
+constexpr int kI2sBlock = 128;      // elements per 32 code bytes (x86 layout)
+constexpr size_t kI2sBlockBytes = 32;
+constexpr size_t kI2sTailBytes = 32;  // f32 scale + 28 zero bytes, once per tensor
+constexpr size_t kI8sRowTailBytes = 8;  // f32 scale + int32 sum after each row
+
+// ggml's nearest_int: round half to even through the 1.5 * 2^23 trick, with
+// the same (wrapped) answers outside its +-2^22 domain, inf and NaN.
+inline int NearestInt(float v) {
+  const float biased = v + 12582912.0f;
+  int32_t bits;
+  std::memcpy(&bits, &biased, sizeof(bits));
+  return (bits & 0x007FFFFF) - 0x00400000;
+}
+
+// lroundf as ggml's TQ quantizers use it, with x86-64's answer (LONG_MIN)
+// where C leaves it undefined: NaN, inf and magnitudes beyond int64.
+inline int64_t LroundfX86(float v) {
+  if (!(v > -9.2233720e18f && v < 9.2233720e18f)) return INT64_MIN;
+  // Ties away from zero. v - trunc(v) is exact in float, so this is too.
+  const int64_t t = static_cast<int64_t>(v);
+  const float rest = v - static_cast<float>(t);
+  if (rest >= 0.5f) return t + 1;
+  if (rest <= -0.5f) return t - 1;
+  return t;
+}
+
+// The ternary code (trit + 1) ggml's TQ quantizers derive from x / amax:
+// lroundf(v) + 1, keeping the low bits as their int arithmetic does.
+inline uint8_t TernaryCodeRef(float v) {
+  return static_cast<uint8_t>(static_cast<uint64_t>(LroundfX86(v) + 1) & 0xFFu);
+}
+
+inline void StoreLE32(uint8_t* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+inline uint32_t LoadLE32(const uint8_t* p) {
+  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
+         (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
+}
+inline void StoreF32LE(uint8_t* p, float v) {
+  uint32_t bits;
+  std::memcpy(&bits, &v, sizeof(bits));
+  StoreLE32(p, bits);
+}
+inline float LoadF32LE(const uint8_t* p) {
+  const uint32_t bits = LoadLE32(p);
+  float v;
+  std::memcpy(&v, &bits, sizeof(v));
+  return v;
+}
+
+// TQ1_0 stores five base-3 digits per byte as a fraction of 243 rounded up.
+inline uint8_t Tq1PackDigits(unsigned value /* 0..242 */) {
+  return static_cast<uint8_t>((value * 256u + 242u) / 243u);
+}
+// Digit n (0 = most significant) of a TQ1_0 byte; the uint8 wrap is intended.
+inline int Tq1Digit(uint8_t byte, int n) {
+  static constexpr uint8_t kPow3[5] = {1, 3, 9, 27, 81};
+  const uint8_t shifted = static_cast<uint8_t>(byte * kPow3[n]);
+  return (static_cast<uint16_t>(shifted) * 3) >> 8;
+}
+
+}  // namespace axq
+
+#endif  // AXQ_QUANT_TERNARY_LAYOUT_H_
