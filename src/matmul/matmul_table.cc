@@ -17,7 +17,7 @@ MatmulKernelTable BuildDispatched() {
   FillReferenceMatmulKernels(&t);  // for any type without a Highway kernel yet
   //FillFloatMatmulKernels(&t);
   //FillLegacyMatmulKernels(&t);
-  //FillTernaryMatmulKernels(&t);
+  FillTernaryMatmulKernels(&t);
   return t;
 }
 
