@@ -37,6 +37,18 @@ int64_t MinRowsPerThread(int64_t k) { return std::max<int64_t>(1, (1 << 16) / k)
 
 }  // namespace
 
+void PermuteForI2s(const int8_t* natural, int8_t* permuted, int64_t k) {
+  const int64_t paired = k / 256 * 256;
+  for (int64_t base = 0; base < paired; base += 256) {
+    for (int group = 0; group < 4; ++group) {
+      for (int block = 0; block < 2; ++block) {
+        std::memcpy(permuted + base + (2 * group + block) * 32, natural + base + block * 128 + group * 32, 32);
+      }
+    }
+  }
+  std::memcpy(permuted + paired, natural + paired, static_cast<size_t>(k - paired));
+}
+
 struct PreparedActivations::Storage {
   std::unique_ptr<int8_t, FreeAligned> q;
   std::unique_ptr<float, FreeAligned> d, s, f;
@@ -123,15 +135,13 @@ Status PreparedActivations::Quantize(axq_type partner, const float* x, int64_t r
             std::memcpy(q + b * kSuperBlock, block + kQ8_KQsOffset, kSuperBlock);
           }
           break;
-        default:  // I8_S, stored in the I2_S kernels' order
-          for (int64_t i = 0; i < k; ++i) {
-            q[I2sActivationPosition(i, k)] = static_cast<int8_t>(packed[i]);
-          }
+        default:  // I8_S, stored in the I2_S kernels' order, with its own sum
+          PermuteForI2s(reinterpret_cast<const int8_t*>(packed.data()), q, k);
           d[0] = LoadF32LE(packed.data() + k);
-          break;
+          sum[0] = static_cast<int32_t>(LoadLE32(packed.data() + k + 4));
+          continue;
       }
-      // Block sums from the codes (I8_S: the row sum, as stored).
-      const int64_t block_len = i8s ? k : traits->block_elems;
+      const int64_t block_len = traits->block_elems;
       for (int64_t b = 0; b < view_.blocks; ++b) {
         int32_t total = 0;
         for (int64_t i = 0; i < block_len; ++i) total += q[b * block_len + i];
@@ -168,7 +178,7 @@ Status PreparedActivations::FromI8s(const uint8_t* data, int64_t rows, int64_t k
     for (int64_t r = begin; r < end; ++r) {
       const uint8_t* in = data + r * row_bytes;
       int8_t* q = storage_->q.get() + r * view_.q_stride;
-      for (int64_t i = 0; i < k; ++i) q[I2sActivationPosition(i, k)] = static_cast<int8_t>(in[i]);
+      PermuteForI2s(reinterpret_cast<const int8_t*>(in), q, k);
       storage_->d.get()[r] = LoadF32LE(in + k);
       // The stored sum is used as given: it is part of bitnet.cpp's formula.
       storage_->sum.get()[r] = static_cast<int32_t>(LoadLE32(in + k + 4));

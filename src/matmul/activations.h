@@ -38,6 +38,9 @@ inline int64_t I2sActivationPosition(int64_t k, int64_t row_len) {
   return pair * 256 + (2 * group + block) * 32 + lane;
 }
 
+// Copies a natural-order row of k codes into the I2_S kernels' order.
+void PermuteForI2s(const int8_t* natural, int8_t* permuted, int64_t k);
+
 // Owns the storage behind a view.
 class PreparedActivations {
  public:

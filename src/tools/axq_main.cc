@@ -26,6 +26,12 @@ const char kHelp[] =
     "          options: --size BYTES (repeatable) --threads N (repeatable)\n"
     "                   --type NAME (repeatable) --samples N --ggml PATH\n"
     "                   (PATH: a libggml-base.so; also env AXQ_GGML_LIB)\n"
+    "  bench matmul\n"
+    "          Y = W X for a 4096x4096 W of each type, weights streamed from\n"
+    "          DRAM; ms, GB/s and the fraction of a same-run memory-read loop\n"
+    "          options: --n N (repeatable, default 1 and 32) --threads N\n"
+    "                   (repeatable) --type NAME (repeatable) --rows M --cols K\n"
+    "                   --samples N --rotate-mib MIB --ggml PATH\n"
     "  targets list the SIMD targets (env AXQ_SIMD_TARGETS restricts them)\n"
     "\n"
     "  --version  print the version\n"
@@ -86,7 +92,55 @@ int Demo(int argc, char** argv) {
   return axq_tool::RunDemo(options);
 }
 
+int BenchMatmul(int argc, char** argv) {
+  axq_tool::MatmulBenchOptions options;
+  bool batch_given = false, threads_given = false;
+  int status = 0;
+  if (const char* env = std::getenv("AXQ_GGML_LIB")) options.ggml_library = env;
+  for (int i = 3; i < argc; ++i) {
+    const std::string arg = argv[i];
+    long long v = 0;
+    if (arg == "--n") {
+      if (!IntOption(argc, argv, &i, 1, 4096, &v, &status)) return status;
+      if (!batch_given) options.batch.clear();
+      batch_given = true;
+      options.batch.push_back(v);
+    } else if (arg == "--threads") {
+      if (!IntOption(argc, argv, &i, 1, 1024, &v, &status)) return status;
+      if (!threads_given) options.threads.clear();
+      threads_given = true;
+      options.threads.push_back(static_cast<unsigned>(v));
+    } else if (arg == "--rows" || arg == "--cols") {
+      if (!IntOption(argc, argv, &i, 1, 1 << 16, &v, &status)) return status;
+      (arg == "--rows" ? options.rows : options.cols) = v;
+    } else if (arg == "--samples") {
+      if (!IntOption(argc, argv, &i, 1, 1000, &v, &status)) return status;
+      options.samples = static_cast<int>(v);
+    } else if (arg == "--rotate-mib") {
+      if (!IntOption(argc, argv, &i, 0, 1 << 16, &v, &status)) return status;
+      options.rotate_bytes = v << 20;
+    } else if (arg == "--type" || arg == "--ggml") {
+      if (i + 1 >= argc) return Usage(arg + " needs a value");
+      const std::string value = argv[++i];
+      if (arg == "--ggml") {
+        options.ggml_library = value;
+      } else {
+        axq_type type;
+        if (axq_type_from_name(&type, value.c_str()) != AXQ_OK) {
+          return Usage("bench matmul: unknown type '" + value + "'");
+        }
+        options.types.push_back(value);
+      }
+    } else {
+      return Usage("bench matmul: unknown option '" + arg + "'");
+    }
+  }
+  if (options.cols % 256 != 0) return Usage("bench matmul: --cols must be a multiple of 256");
+  return axq_tool::RunMatmulBench(options);
+}
+
 int Bench(int argc, char** argv) {
+  if (argc > 2 && std::strcmp(argv[2], "matmul") == 0) return BenchMatmul(argc, argv);
   axq_tool::BenchOptions options;
   bool sizes_given = false, threads_given = false;
   int status = 0;

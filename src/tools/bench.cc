@@ -18,28 +18,6 @@
 namespace axq_tool {
 namespace {
 
-constexpr double kMinSampleSeconds = 0.03;
-
-// Median over `samples` samples of GB/s for `bytes` per call of fn; each
-// sample repeats fn until it lasts kMinSampleSeconds.
-double MedianGBps(int64_t bytes, int samples, const std::function<void()>& fn) {
-  fn();  // warm-up: page faults, caches, dispatch
-  std::vector<double> rates;
-  for (int s = 0; s < samples; ++s) {
-    int iterations = 0;
-    const double start = NowSeconds();
-    double elapsed = 0;
-    do {
-      fn();
-      ++iterations;
-      elapsed = NowSeconds() - start;
-    } while (elapsed < kMinSampleSeconds);
-    rates.push_back(static_cast<double>(bytes) * iterations / elapsed / 1e9);
-  }
-  std::sort(rates.begin(), rates.end());
-  return rates[rates.size() / 2];
-}
-
 // One table cell: a throughput and the ratio that explains it; a
 // throughput of 0 means "not measured".
 void PrintCell(double gbps, double ratio) {
@@ -81,7 +59,7 @@ int RunBench(const BenchOptions& options) {
     std::vector<float> y(static_cast<size_t>(n));
     for (unsigned threads : options.threads) {
       // The sum goes through an atomic, so the loads cannot be elided.
-      const double read = MedianGBps(n * 4, options.samples, [&] {
+      const double read = MedianRate(n * 4, options.samples, [&] {
         (void)ReadAllWords(reinterpret_cast<const uint64_t*>(x.data()), n / 2, threads);
       });
       for (const axq::TypeTraits* t : types) {
@@ -93,19 +71,19 @@ int RunBench(const BenchOptions& options) {
         auto dequantize_with = [&](const axq::FormatKernels* k) {
           return [&, k] { axq::DequantizeElements(*k, *t, q.data(), y.data(), {n, 1}, threads); };
         };
-        const double qf = MedianGBps(n * 4, options.samples, quantize_with(fast));
-        const double qr = MedianGBps(n * 4, options.samples, quantize_with(ref));
-        const double df = MedianGBps(n * 4, options.samples, dequantize_with(fast));
-        const double dr = MedianGBps(n * 4, options.samples, dequantize_with(ref));
+        const double qf = MedianRate(n * 4, options.samples, quantize_with(fast));
+        const double qr = MedianRate(n * 4, options.samples, quantize_with(ref));
+        const double df = MedianRate(n * 4, options.samples, dequantize_with(fast));
+        const double dr = MedianRate(n * 4, options.samples, dequantize_with(ref));
         double qg = 0, dg = 0;
         const char* identical = "";
         // ggml's entry points are single-threaded: compare at 1 thread only.
         if (threads == 1 && ggml.CanQuantize(t->type)) {
-          qg = MedianGBps(n * 4, options.samples, [&] { ggml.Quantize(t->type, x.data(), q_ggml.data(), n); });
+          qg = MedianRate(n * 4, options.samples, [&] { ggml.Quantize(t->type, x.data(), q_ggml.data(), n); });
           (void)axq::QuantizeElements(*fast, *t, x.data(), q.data(), {n, 1}, 1);
           const size_t bytes = static_cast<size_t>(n / t->block_elems * t->block_bytes);
           identical = std::memcmp(q.data(), q_ggml.data(), bytes) == 0 ? "  bytes identical" : "  BYTES DIFFER";
-          dg = MedianGBps(n * 4, options.samples, [&] { ggml.Dequantize(t->type, q.data(), y.data(), n); });
+          dg = MedianRate(n * 4, options.samples, [&] { ggml.Dequantize(t->type, q.data(), y.data(), n); });
         }
         const std::string label = size >= (1 << 20) ? std::to_string(size >> 20) + " MiB"
                                                     : std::to_string(size >> 10) + " KiB";

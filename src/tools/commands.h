@@ -25,6 +25,18 @@ struct BenchOptions {
 };
 int RunBench(const BenchOptions& options);
 
+struct MatmulBenchOptions {
+  int64_t rows = 4096;  // M
+  int64_t cols = 4096;  // K
+  std::vector<int64_t> batch = {1, 32};  // N
+  std::vector<unsigned> threads = {1, 2};
+  std::vector<std::string> types;  // empty = q4_0, q8_0, i2_s and the rest
+  int samples = 5;
+  int64_t rotate_bytes = int64_t{160} << 20;  // weight copies cycled through
+  std::string ggml_library;  // libggml-base.so; libggml-cpu*.so beside it
+};
+int RunMatmulBench(const MatmulBenchOptions& options);
+
 }  // namespace axq_tool
 
 #endif  // AXQ_TOOLS_COMMANDS_H_

@@ -1,8 +1,10 @@
 #include "src/tools/demo_data.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <vector>
 
 #include "src/core/parallel.h"
 
@@ -67,6 +69,25 @@ uint64_t ReadAllWords(const uint64_t* p, int64_t words, unsigned threads) {
 
 double NowSeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double MedianRate(double units, int samples, const std::function<void()>& fn) {
+  constexpr double kMinSampleSeconds = 0.03;
+  fn();
+  std::vector<double> rates;
+  for (int s = 0; s < samples; ++s) {
+    int iterations = 0;
+    const double start = NowSeconds();
+    double elapsed = 0;
+    do {
+      fn();
+      ++iterations;
+      elapsed = NowSeconds() - start;
+    } while (elapsed < kMinSampleSeconds);
+    rates.push_back(units * iterations / elapsed / 1e9);
+  }
+  std::sort(rates.begin(), rates.end());
+  return rates[rates.size() / 2];
 }
 
 }  // namespace axq_tool

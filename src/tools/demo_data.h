@@ -4,6 +4,7 @@
 #define AXQ_TOOLS_DEMO_DATA_H_
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace axq_tool {
@@ -23,6 +24,11 @@ uint64_t ReadAllWords(const uint64_t* p, int64_t words, unsigned threads);
 
 // Wall-clock seconds of a monotonic clock.
 double NowSeconds();
+
+// Median over `samples` samples of units/second / 1e9 (GB/s when units are
+// bytes) for `units` per call of fn; each sample repeats fn for at least
+// 30 ms, after one warm-up call.
+double MedianRate(double units, int samples, const std::function<void()>& fn);
 
 }  // namespace axq_tool
 
