@@ -27,8 +27,9 @@ namespace hn = hwy::HWY_NAMESPACE;
 #define AXQ_NATIVE_INT8_DOT 0
 #endif
 
-// Highway 1.0.3's AVX3_DL target string lacks avx512vnni (it names only
-// avxvnni), so every function that inlines vpdpbusd carries it itself.
+// Highway 1.0.3's AVX3_DL target string names avxvnni (the VEX form, which
+// AVX-512 CPUs such as Ice Lake and Zen 4 lack) instead of avx512vnni, so
+// every function that inlines vpdpbusd enables avx512vnni itself.
 #undef AXQ_KERNEL_ATTR
 #if HWY_TARGET == HWY_AVX3_DL
 #define AXQ_KERNEL_ATTR __attribute__((target("avx512vnni")))
@@ -52,6 +53,37 @@ HWY_INLINE hn::Vec512<int32_t> DotU8I8(hn::Vec512<int32_t> acc, hn::Vec512<uint8
 HWY_INLINE hn::Vec256<int32_t> DotU8I8(hn::Vec256<int32_t> acc, hn::Vec256<uint8_t> u,
                                        hn::Vec256<int8_t> s) {
   const __m256i pairs = _mm256_maddubs_epi16(u.raw, s.raw);
+  return hn::Vec256<int32_t>{
+      _mm256_add_epi32(acc.raw, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)))};
+}
+#endif
+
+// The same on one 32-byte block (AVX2 and up): u8 codes x i8 activations.
+#if HWY_TARGET == HWY_AVX3_DL
+AXQ_KERNEL_ATTR HWY_INLINE hn::Vec256<int32_t> DotU8I8x32(hn::Vec256<int32_t> acc,
+                                                          hn::Vec256<uint8_t> u,
+                                                          hn::Vec256<int8_t> s) {
+  // With avxvnni enabled (see above) the compiler would pick the VEX
+  // encoding of the 256-bit form, which these CPUs lack: spell out EVEX.
+  __m256i sum = acc.raw;
+  asm("%{evex%} vpdpbusd %[s], %[u], %[sum]" : [sum] "+v"(sum) : [u] "v"(u.raw), [s] "v"(s.raw));
+  return hn::Vec256<int32_t>{sum};
+}
+#elif HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX2
+HWY_INLINE hn::Vec256<int32_t> DotU8I8x32(hn::Vec256<int32_t> acc, hn::Vec256<uint8_t> u,
+                                          hn::Vec256<int8_t> s) {
+  const __m256i pairs = _mm256_maddubs_epi16(u.raw, s.raw);
+  return hn::Vec256<int32_t>{
+      _mm256_add_epi32(acc.raw, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)))};
+}
+#endif
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX2
+// Signed x signed through vpmaddubsw: |w| times a with w's sign. Exact for
+// any w (|-128| is 128 as u8) when |a| <= 127, as Q8_0 activations are.
+HWY_INLINE hn::Vec256<int32_t> DotI8I8x32(hn::Vec256<int32_t> acc, hn::Vec256<int8_t> w,
+                                          hn::Vec256<int8_t> a) {
+  const __m256i pairs =
+      _mm256_maddubs_epi16(_mm256_sign_epi8(w.raw, w.raw), _mm256_sign_epi8(a.raw, w.raw));
   return hn::Vec256<int32_t>{
       _mm256_add_epi32(acc.raw, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)))};
 }

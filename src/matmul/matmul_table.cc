@@ -16,7 +16,7 @@ MatmulKernelTable BuildDispatched() {
   MatmulKernelTable t;
   FillReferenceMatmulKernels(&t);  // for any type without a Highway kernel yet
   //FillFloatMatmulKernels(&t);
-  //FillLegacyMatmulKernels(&t);
+  FillLegacyMatmulKernels(&t);
   FillTernaryMatmulKernels(&t);
   return t;
 }

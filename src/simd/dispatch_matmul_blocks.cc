@@ -1,0 +1,55 @@
+// Dispatch for the 32-element block matmul kernels (Q4_0 ... Q8_0).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "src/simd/dispatch_matmul_blocks.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/highway.h"
+#include "src/matmul/blocks-inl.h"
+#include "src/matmul/matmul_kernels.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace axq {
+namespace HWY_NAMESPACE {
+
+#define AXQ_BLOCK_MATMUL(Name, Format)                                                      \
+  AXQ_KERNEL_ATTR void Matmul##Name(const MatmulProblem& p, int64_t begin, int64_t end) { \
+    MatmulBlocks<Format>(p, begin, end);                                                   \
+  }
+AXQ_BLOCK_MATMUL(Q4_0, Q4_0Blocks)
+AXQ_BLOCK_MATMUL(Q4_1, Q4_1Blocks)
+AXQ_BLOCK_MATMUL(Q5_0, Q5_0Blocks)
+AXQ_BLOCK_MATMUL(Q5_1, Q5_1Blocks)
+AXQ_BLOCK_MATMUL(Q8_0, Q8_0Blocks)
+#undef AXQ_BLOCK_MATMUL
+
+}  // namespace HWY_NAMESPACE
+}  // namespace axq
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace axq {
+namespace {
+
+#define AXQ_EXPORT_MATMUL(Name)                                                 \
+  HWY_EXPORT(Matmul##Name);                                                     \
+  void DispatchMatmul##Name(const MatmulProblem& p, int64_t begin, int64_t end) { \
+    HWY_DYNAMIC_DISPATCH(Matmul##Name)(p, begin, end);                          \
+  }
+AXQ_EXPORT_MATMUL(Q4_0)
+AXQ_EXPORT_MATMUL(Q4_1)
+AXQ_EXPORT_MATMUL(Q5_0)
+AXQ_EXPORT_MATMUL(Q5_1)
+AXQ_EXPORT_MATMUL(Q8_0)
+#undef AXQ_EXPORT_MATMUL
+
+}  // namespace
+
+void FillLegacyMatmulKernels(MatmulKernelTable* table) {
+  table->q4_0 = DispatchMatmulQ4_0;
+  table->q4_1 = DispatchMatmulQ4_1;
+  table->q5_0 = DispatchMatmulQ5_0;
+  table->q5_1 = DispatchMatmulQ5_1;
+  table->q8_0 = DispatchMatmulQ8_0;
+}
+
+}  // namespace axq
+#endif  // HWY_ONCE
