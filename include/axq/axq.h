@@ -176,7 +176,9 @@ AXQ_API int axq_tensor_ndim(const axq_tensor_t *t);
 AXQ_API int64_t axq_tensor_dim(const axq_tensor_t *t, int i); /* 1 for i >= ndim */
 AXQ_API int64_t axq_tensor_nelements(const axq_tensor_t *t);
 AXQ_API size_t axq_tensor_nbytes(const axq_tensor_t *t);      /* exact byte size of the data */
-AXQ_API const void *axq_tensor_data(const axq_tensor_t *t);   /* rows back to back, ggml bytes */
+/* Rows back to back, ggml bytes; NULL for a repacked tensor (see
+   axq_tensor_repack). */
+AXQ_API const void *axq_tensor_data(const axq_tensor_t *t);
 AXQ_API void *axq_tensor_data_mut(axq_tensor_t *t);
 
 /* How I2_S, TQ1_0 and TQ2_0 map floats to trits {-1, 0, +1}. */
@@ -273,6 +275,16 @@ AXQ_API axq_status axq_matmul_i2s(axq_tensor_t *y, const axq_tensor_t *w, const 
 /* W must be I2_S; X an I8_S tensor (see above) with the same K. */
 AXQ_API axq_status axq_matmul_i2s_i8(axq_tensor_t *y, const axq_tensor_t *w,
                                      const axq_tensor_t *x_i8, const axq_matmul_options_t *opts);
+
+/* Weights in libaxq's row-interleaved matmul layout: 16 rows side by side,
+   so that one vector instruction serves 16 rows. For Q4_0, Q4_1 and Q8_0
+   (others: AXQ_ERR_UNSUPPORTED). The result has w's type and dims and
+   gives the same matmul results bit for bit, faster; it takes at most 15
+   rows of padding more memory. Its bytes are internal: axq_tensor_data()
+   returns NULL for it (axq_dequantize() works). Like ggml's CPU repack. */
+AXQ_API axq_status axq_tensor_repack(axq_tensor_t **out, const axq_tensor_t *w);
+/* 1 if t was made by axq_tensor_repack, else 0 (also for NULL). */
+AXQ_API int axq_tensor_is_repacked(const axq_tensor_t *t);
 
 /* ------------------------------------------------------------------------ */
 /* SIMD targets                                                             */

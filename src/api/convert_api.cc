@@ -1,11 +1,13 @@
 // axq_quantize, axq_dequantize and their options.
 #include <memory>
+#include <vector>
 
 #include "axq/axq.h"
 #include "src/api/boundary.h"
 #include "src/core/convert.h"
 #include "src/core/parallel.h"
 #include "src/core/tensor.h"
+#include "src/matmul/repack.h"
 
 using axq::Fail;
 using axq::Guard;
@@ -82,7 +84,18 @@ AXQ_API axq_status axq_dequantize(axq_tensor_t** out, const axq_tensor_t* src,
     std::unique_ptr<axq_tensor> result;
     AXQ_RETURN_IF_ERROR(
         axq::NewTensor(&result, AXQ_TYPE_F32, src->ndim, src->dims, axq::Fill::kUninitialized));
-    axq::DequantizeElements(*kernels, *src->traits, src->data.get(),
+    const uint8_t* bytes = src->data.get();
+    std::vector<uint8_t> plain;
+    if (src->repacked) {  // back to ggml blocks first
+      const axq::ElementShape shape = axq::ShapeOf(*src);
+      const axq::RepackShape packed{src->traits->type, shape.rows,
+                                    shape.row_len / src->traits->block_elems,
+                                    static_cast<size_t>(src->traits->block_bytes)};
+      plain.resize(static_cast<size_t>(shape.rows * packed.blocks) * packed.block_bytes);
+      axq::UnrepackGroups(packed, bytes, 0, packed.groups(), plain.data());
+      bytes = plain.data();
+    }
+    axq::DequantizeElements(*kernels, *src->traits, bytes,
                             reinterpret_cast<float*>(result->data.get()), axq::ShapeOf(*src),
                             axq::ResolveThreadCount(options.n_threads));
     *out = result.release();

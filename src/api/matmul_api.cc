@@ -1,9 +1,14 @@
 // axq_matmul, axq_matmul_i2s, axq_matmul_i2s_i8 and their options.
+#include <memory>
+
 #include "axq/axq.h"
 #include "src/api/boundary.h"
 #include "src/core/parallel.h"
+#include "src/core/tensor.h"
 #include "src/matmul/engine.h"
+#include "src/matmul/repack.h"
 
+using axq::Fail;
 using axq::Guard;
 using axq::OkStatus;
 using axq::Status;
@@ -45,6 +50,39 @@ AXQ_API axq_status axq_matmul(axq_tensor_t* y, const axq_tensor_t* w, const axq_
 AXQ_API axq_status axq_matmul_i2s(axq_tensor_t* y, const axq_tensor_t* w, const axq_tensor_t* x,
                                   const axq_matmul_options_t* opts) {
   return RunMatmul(axq::MatmulEntry::kI2s, y, w, x, opts);
+}
+
+AXQ_API axq_status axq_tensor_repack(axq_tensor_t** out, const axq_tensor_t* w) {
+  if (out != nullptr) *out = nullptr;
+  return Guard([&]() -> Status {
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(out, "out"));
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(w, "w"));
+    if (!axq::CanRepack(w->traits->type)) {
+      return axq::Fail(AXQ_ERR_UNSUPPORTED, "w: %s weights have no repacked layout (q4_0, q4_1 "
+                       "and q8_0 do)", w->traits->name);
+    }
+    if (w->repacked) return axq::Fail(AXQ_ERR_INVALID_ARGUMENT, "w: already repacked");
+    std::unique_ptr<axq_tensor> result;
+    AXQ_RETURN_IF_ERROR(axq::NewTensor(&result, w->traits->type, w->ndim, w->dims,
+                                       axq::Fill::kUninitialized));
+    const axq::ElementShape shape = axq::ShapeOf(*w);
+    const axq::RepackShape packed{w->traits->type, shape.rows,
+                                  shape.row_len / w->traits->block_elems,
+                                  static_cast<size_t>(w->traits->block_bytes)};
+    AXQ_RETURN_IF_ERROR(axq::ResizeTensorData(result.get(), packed.bytes()));
+    axq::RepackRows(packed, w->data.get(), result->data.get());
+    result->repacked = true;
+    *out = result.release();
+    return OkStatus();
+  });
+}
+
+AXQ_API int axq_tensor_is_repacked(const axq_tensor_t* t) {
+  if (t == nullptr) {
+    (void)axq::Fail(AXQ_ERR_INVALID_ARGUMENT, "axq_tensor_is_repacked: t is NULL");
+    return 0;
+  }
+  return t->repacked ? 1 : 0;
 }
 
 AXQ_API axq_status axq_matmul_i2s_i8(axq_tensor_t* y, const axq_tensor_t* w,

@@ -22,6 +22,16 @@ bool CheckHandle(const axq_tensor_t* t, const char* function) {
   return false;
 }
 
+// A repacked tensor's bytes are an internal layout: not handed out, so that
+// they cannot be mistaken for ggml's.
+bool CheckData(const axq_tensor_t* t, const char* function) {
+  if (!CheckHandle(t, function)) return false;
+  if (!t->repacked) return true;
+  (void)Fail(AXQ_ERR_UNSUPPORTED, "%s: t is repacked; its layout is internal (use the tensor it "
+             "was repacked from, or axq_dequantize)", function);
+  return false;
+}
+
 }  // namespace
 
 extern "C" {
@@ -98,11 +108,11 @@ AXQ_API size_t axq_tensor_nbytes(const axq_tensor_t* t) {
 }
 
 AXQ_API const void* axq_tensor_data(const axq_tensor_t* t) {
-  return CheckHandle(t, "axq_tensor_data") ? t->data.get() : nullptr;
+  return CheckData(t, "axq_tensor_data") ? t->data.get() : nullptr;
 }
 
 AXQ_API void* axq_tensor_data_mut(axq_tensor_t* t) {
-  return CheckHandle(t, "axq_tensor_data_mut") ? t->data.get() : nullptr;
+  return CheckData(t, "axq_tensor_data_mut") ? t->data.get() : nullptr;
 }
 
 AXQ_API axq_status axq_i8s_row(const axq_tensor_t* t, int64_t row, const int8_t** codes,

@@ -52,18 +52,21 @@ Status NewTensor(std::unique_ptr<axq_tensor>* out, int type_id, int ndim, const 
   for (int i = 0; i < ndim; ++i) tensor->dims[i] = dims[i];
   tensor->nelements = dims[0] * rows;
   tensor->nbytes = row_bytes * static_cast<size_t>(rows) + tail;
-  const size_t padded = (tensor->nbytes + kDataAlignment - 1) / kDataAlignment * kDataAlignment;
-  void* memory = std::aligned_alloc(kDataAlignment, padded);
+  AXQ_RETURN_IF_ERROR(ResizeTensorData(tensor.get(), tensor->nbytes));
+  if (fill == Fill::kZero) std::memset(tensor->data.get(), 0, tensor->nbytes);
+  *out = std::move(tensor);
+  return OkStatus();
+}
+
+Status ResizeTensorData(axq_tensor* t, size_t bytes) {
+  const size_t padded = (bytes + kDataAlignment - 1) / kDataAlignment * kDataAlignment;
+  void* memory = std::aligned_alloc(kDataAlignment, padded == 0 ? kDataAlignment : padded);
   if (memory == nullptr) throw std::bad_alloc();
   // The padding is always cleared so that no byte of the block is
-  // indeterminate; the payload only when asked.
-  if (fill == Fill::kZero) {
-    std::memset(memory, 0, padded);
-  } else {
-    std::memset(static_cast<uint8_t*>(memory) + tensor->nbytes, 0, padded - tensor->nbytes);
-  }
-  tensor->data.reset(static_cast<uint8_t*>(memory));
-  *out = std::move(tensor);
+  // indeterminate.
+  std::memset(static_cast<uint8_t*>(memory) + bytes, 0, (padded == 0 ? kDataAlignment : padded) - bytes);
+  t->data.reset(static_cast<uint8_t*>(memory));
+  t->nbytes = bytes;
   return OkStatus();
 }
 

@@ -22,6 +22,9 @@ struct axq_tensor {
   int64_t nelements = 0;
   size_t nbytes = 0;
   std::unique_ptr<uint8_t, FreeAligned> data;  // 64-byte aligned, nbytes long
+  // Data in the row-interleaved matmul layout (src/matmul/repack.h) rather
+  // than ggml's bytes; only axq_tensor_repack makes such tensors.
+  bool repacked = false;
 };
 
 namespace axq {
@@ -35,6 +38,9 @@ Status NewTensor(std::unique_ptr<axq_tensor>* out, int type_id, int ndim, const 
 
 // The tensor as rows of dims[0] elements.
 inline ElementShape ShapeOf(const axq_tensor& t) { return {t.dims[0], t.nelements / t.dims[0]}; }
+
+// Replaces t's storage with `bytes` uninitialized (but zero-padded) bytes.
+Status ResizeTensorData(axq_tensor* t, size_t bytes);
 
 }  // namespace axq
 

@@ -1,10 +1,12 @@
 #include "src/matmul/engine.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "src/core/thread_pool.h"
 #include "src/matmul/activations.h"
 #include "src/matmul/matmul_kernels.h"
+#include "src/matmul/repack.h"
 #include "src/quant/ternary_layout.h"
 
 namespace axq {
@@ -90,6 +92,16 @@ Status Matmul(MatmulEntry entry, axq_tensor* y, const axq_tensor* w, const axq_t
   }
   MatmulProblem p;
   p.w = w->data.get();
+  MatmulKernelFn kernel = MatmulKernelFor(wt, set, w->repacked);
+  std::vector<uint8_t> plain;
+  if (w->repacked && kernel == nullptr) {  // the reference reads ggml blocks
+    const RepackShape packed{wt, ws.rows, ws.row_len / w->traits->block_elems,
+                             static_cast<size_t>(w->traits->block_bytes)};
+    plain.resize(static_cast<size_t>(ws.rows * packed.blocks) * packed.block_bytes);
+    UnrepackGroups(packed, p.w, 0, packed.groups(), plain.data());
+    p.w = plain.data();
+    kernel = MatmulKernelFor(wt, set, false);
+  }
   p.m = ws.rows;
   p.k = ws.row_len;
   size_t row_bytes = 0;
@@ -99,7 +111,6 @@ Status Matmul(MatmulEntry entry, axq_tensor* y, const axq_tensor* w, const axq_t
   p.x = activations.view();
   p.y = reinterpret_cast<float*>(y->data.get());
 
-  const MatmulKernelFn kernel = MatmulKernelFor(wt, set);
   const int64_t groups = (p.m + kRowGranule - 1) / kRowGranule;
   const int64_t work = p.m * p.k * p.x.rows;
   const int64_t tasks =

@@ -30,14 +30,18 @@ struct MatmulKernelTable {
   MatmulKernelFn f32 = nullptr, f16 = nullptr, bf16 = nullptr;
   MatmulKernelFn q4_0 = nullptr, q4_1 = nullptr, q5_0 = nullptr, q5_1 = nullptr, q8_0 = nullptr;
   MatmulKernelFn tq1_0 = nullptr, tq2_0 = nullptr, i2_s = nullptr;
+  // Row-interleaved weights (repack.h); the reference set has none.
+  MatmulKernelFn q4_0_repacked = nullptr, q4_1_repacked = nullptr, q8_0_repacked = nullptr;
 };
 
 // The partner type X is rounded to for weights of `weight` (axq.h), or
 // AXQ_TYPE_INVALID if `weight` has no matmul kernel.
 axq_type ActivationPartner(axq_type weight);
 
-// nullptr if `weight` has no matmul kernel.
-MatmulKernelFn MatmulKernelFor(axq_type weight, KernelSet set = KernelSet::kDispatched);
+// nullptr if `weight` has no matmul kernel (for `repacked` weights: none
+// for that layout in `set`).
+MatmulKernelFn MatmulKernelFor(axq_type weight, KernelSet set = KernelSet::kDispatched,
+                               bool repacked = false);
 
 // Reference kernels (dot_ref.cc).
 void FillReferenceMatmulKernels(MatmulKernelTable* table);

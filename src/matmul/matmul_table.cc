@@ -40,11 +40,19 @@ axq_type ActivationPartner(axq_type weight) {
   }
 }
 
-MatmulKernelFn MatmulKernelFor(axq_type weight, KernelSet set) {
+MatmulKernelFn MatmulKernelFor(axq_type weight, KernelSet set, bool repacked) {
   EnsureTargetsInitialized();
   static const MatmulKernelTable reference = BuildReference();
   static const MatmulKernelTable dispatched = BuildDispatched();
   const MatmulKernelTable& t = set == KernelSet::kReference ? reference : dispatched;
+  if (repacked) {
+    switch (weight) {
+      case AXQ_TYPE_Q4_0: return t.q4_0_repacked;
+      case AXQ_TYPE_Q4_1: return t.q4_1_repacked;
+      case AXQ_TYPE_Q8_0: return t.q8_0_repacked;
+      default: return nullptr;
+    }
+  }
   switch (weight) {
     case AXQ_TYPE_F32: return t.f32;
     case AXQ_TYPE_F16: return t.f16;

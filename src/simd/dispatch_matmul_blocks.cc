@@ -1,9 +1,11 @@
-// Dispatch for the 32-element block matmul kernels (Q4_0 ... Q8_0).
+// Dispatch for the 32-element block matmul kernels (Q4_0 ... Q8_0), plain
+// and row-interleaved (repack.h).
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/simd/dispatch_matmul_blocks.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
 #include "src/matmul/blocks-inl.h"
+#include "src/matmul/repacked-inl.h"
 #include "src/matmul/matmul_kernels.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -20,6 +22,15 @@ AXQ_BLOCK_MATMUL(Q5_0, Q5_0Blocks)
 AXQ_BLOCK_MATMUL(Q5_1, Q5_1Blocks)
 AXQ_BLOCK_MATMUL(Q8_0, Q8_0Blocks)
 #undef AXQ_BLOCK_MATMUL
+
+#define AXQ_REPACKED_MATMUL(Name, Format)                                                       \
+  AXQ_KERNEL_ATTR void MatmulRepacked##Name(const MatmulProblem& p, int64_t begin, int64_t end) { \
+    MatmulRepacked<Format>(p, begin, end);                                                       \
+  }
+AXQ_REPACKED_MATMUL(Q4_0, Q4_0Blocks)
+AXQ_REPACKED_MATMUL(Q4_1, Q4_1Blocks)
+AXQ_REPACKED_MATMUL(Q8_0, Q8_0Blocks)
+#undef AXQ_REPACKED_MATMUL
 
 }  // namespace HWY_NAMESPACE
 }  // namespace axq
@@ -39,6 +50,9 @@ AXQ_EXPORT_MATMUL(Q4_1)
 AXQ_EXPORT_MATMUL(Q5_0)
 AXQ_EXPORT_MATMUL(Q5_1)
 AXQ_EXPORT_MATMUL(Q8_0)
+AXQ_EXPORT_MATMUL(RepackedQ4_0)
+AXQ_EXPORT_MATMUL(RepackedQ4_1)
+AXQ_EXPORT_MATMUL(RepackedQ8_0)
 #undef AXQ_EXPORT_MATMUL
 
 }  // namespace
@@ -49,6 +63,9 @@ void FillLegacyMatmulKernels(MatmulKernelTable* table) {
   table->q5_0 = DispatchMatmulQ5_0;
   table->q5_1 = DispatchMatmulQ5_1;
   table->q8_0 = DispatchMatmulQ8_0;
+  table->q4_0_repacked = DispatchMatmulRepackedQ4_0;
+  table->q4_1_repacked = DispatchMatmulRepackedQ4_1;
+  table->q8_0_repacked = DispatchMatmulRepackedQ8_0;
 }
 
 }  // namespace axq

@@ -30,8 +30,9 @@ const char kHelp[] =
     "          Y = W X for a 4096x4096 W of each type, weights streamed from\n"
     "          DRAM; ms, GB/s and the fraction of a same-run memory-read loop\n"
     "          options: --n N (repeatable, default 1 and 32) --threads N\n"
-    "                   (repeatable) --type NAME (repeatable) --rows M --cols K\n"
-    "                   --samples N --rotate-mib MIB --ggml PATH\n"
+    "                   (repeatable) --type NAME[+r] (repeatable; +r: repacked)\n"
+    "                   --rows M --cols K --samples N --rotate-mib MIB\n"
+    "                   --ggml PATH\n"
     "  targets list the SIMD targets (env AXQ_SIMD_TARGETS restricts them)\n"
     "\n"
     "  --version  print the version\n"
@@ -125,8 +126,9 @@ int BenchMatmul(int argc, char** argv) {
       if (arg == "--ggml") {
         options.ggml_library = value;
       } else {
+        const bool repack = value.size() > 2 && value.compare(value.size() - 2, 2, "+r") == 0;
         axq_type type;
-        if (axq_type_from_name(&type, value.c_str()) != AXQ_OK) {
+        if (axq_type_from_name(&type, value.substr(0, value.size() - (repack ? 2 : 0)).c_str()) != AXQ_OK) {
           return Usage("bench matmul: unknown type '" + value + "'");
         }
         options.types.push_back(value);

@@ -21,8 +21,10 @@ struct TensorDeleter {
 };
 using Tensor = std::unique_ptr<axq_tensor_t, TensorDeleter>;
 
-const char* const kDefaultTypes[] = {"q4_0", "q8_0", "i2_s", "tq2_0", "tq1_0", "q4_1",
-                                     "q5_0", "q5_1", "f16",  "bf16", "f32"};
+// A trailing "+r" means the weights are repacked (axq_tensor_repack).
+const char* const kDefaultTypes[] = {"q4_0+r", "q8_0+r", "i2_s", "q4_0", "q8_0", "tq2_0",
+                                     "tq1_0", "q4_1+r", "q4_1", "q5_0", "q5_1", "f16",
+                                     "bf16",   "f32"};
 
 bool Check(axq_status st, const char* what) {
   if (st == AXQ_OK) return true;
@@ -59,15 +61,17 @@ int RunMatmulBench(const MatmulBenchOptions& options) {
               "same threads)\n\n",
               static_cast<long long>(options.rotate_bytes >> 20),
               static_cast<long long>(memory.size() * 8 >> 20));
-  std::printf("%-6s %3s %4s %9s %9s %9s %8s %10s %9s\n", "type", "thr", "N", "ms", "GB/s", "read",
+  std::printf("%-7s %3s %4s %9s %9s %9s %8s %10s %9s\n", "type", "thr", "N", "ms", "GB/s", "read",
               "of read", "Gop/s", "ggml ms");
   for (unsigned threads : options.threads) {
     const double read = MedianRate(static_cast<double>(memory.size() * 8), options.samples, [&] {
       (void)ReadAllWords(memory.data(), static_cast<int64_t>(memory.size()), threads);
     });
     for (const std::string& name : types) {
+      const bool repack = name.size() > 2 && name.compare(name.size() - 2, 2, "+r") == 0;
+      const std::string type_name = repack ? name.substr(0, name.size() - 2) : name;
       axq_type type;
-      if (!Check(axq_type_from_name(&type, name.c_str()), name.c_str())) return 1;
+      if (!Check(axq_type_from_name(&type, type_name.c_str()), name.c_str())) return 1;
       axq_quantize_options_t qopts;
       axq_quantize_options_init(&qopts);
       qopts.ternary_rule = AXQ_TERNARY_ABSMEAN;
@@ -77,14 +81,28 @@ int RunMatmulBench(const MatmulBenchOptions& options) {
       } else if (!Check(axq_quantize(&q, w32.get(), type, &qopts), name.c_str())) {
         return 1;
       }
+      // Repacked copies are made from a ggml-layout original.
+      Tensor unpacked_source;
+      if (repack && !Check(axq_quantize(&raw, w32.get(), type, &qopts), name.c_str())) return 1;
+      if (repack) unpacked_source.reset(raw);
       Tensor first(q);
+      if (repack) {
+        axq_tensor_t* packed = nullptr;
+        if (!Check(axq_tensor_repack(&packed, q), name.c_str())) return 1;
+        first.reset(packed);
+        q = packed;
+      }
       const size_t bytes = axq_tensor_nbytes(q);
       const int64_t copies = std::max<int64_t>(1, (options.rotate_bytes + bytes - 1) / bytes);
       std::vector<Tensor> weights;
       weights.push_back(std::move(first));
       for (int64_t c = 1; c < copies; ++c) {
         axq_tensor_t* copy = nullptr;
-        if (!Check(axq_tensor_from_bytes(&copy, type, 2, wdims, axq_tensor_data(q), bytes), "copy")) return 1;
+        if (repack) {
+          if (!Check(axq_tensor_repack(&copy, unpacked_source.get()), "copy")) return 1;
+        } else if (!Check(axq_tensor_from_bytes(&copy, type, 2, wdims, axq_tensor_data(q), bytes), "copy")) {
+          return 1;
+        }
         weights.emplace_back(copy);
       }
       for (int64_t n : options.batch) {
@@ -109,7 +127,7 @@ int RunMatmulBench(const MatmulBenchOptions& options) {
         const double seconds = 1.0 / (rate * 1e9);
         const double gbps = static_cast<double>(bytes) / seconds / 1e9;
         const double gops = 2.0 * m * k * n / seconds / 1e9;
-        std::printf("%-6s %3u %4lld %9.3f %9.2f %9.2f %7.1f%% %10.1f", name.c_str(), threads,
+        std::printf("%-7s %3u %4lld %9.3f %9.2f %9.2f %7.1f%% %10.1f", name.c_str(), threads,
                     static_cast<long long>(n), seconds * 1e3, gbps, read, 100.0 * gbps / read, gops);
         double peer_ms = 0;
         (void)ggml;

@@ -81,6 +81,35 @@ TEST_P(MatmulOnTarget, DispatchedKernelsMatchTheReferenceBitForBit) {
   }
 }
 
+// Repacked weights give the plain layout's results bit for bit (the
+// reference kernel reads ggml blocks), for row counts around the 16-row
+// groups and activation tiles of every size.
+TEST_P(MatmulOnTarget, RepackedWeightsMatchThePlainLayout) {
+  axq_test::ScopedTarget target(GetParam());
+  struct Shape { int64_t m, n, k; };
+  const Shape shapes[] = {{1, 1, 64}, {16, 4, 256}, {21, 5, 512}, {40, 9, 96}};
+  for (const Shape& s : shapes) {
+    Tensor w32 = Gaussian(s.k, s.m, 300 + s.m, 0.05f);
+    Tensor x = Gaussian(s.k, s.n, 400 + s.n, 2.0f);
+    for (axq_type type : {AXQ_TYPE_Q4_0, AXQ_TYPE_Q4_1, AXQ_TYPE_Q8_0}) {
+      SCOPED_TRACE(std::to_string(type) + " m=" + std::to_string(s.m) + " n=" + std::to_string(s.n));
+      Tensor w = As(w32.get(), type);
+      axq_tensor_t* packed = nullptr;
+      ASSERT_EQ(axq_tensor_repack(&packed, w.get()), AXQ_OK) << axq_last_error();
+      Tensor wp(packed);
+      const std::vector<float> want =
+          RunMatmul(axq::MatmulEntry::kAny, w.get(), x.get(), s.m, s.n, axq::KernelSet::kReference, 1);
+      for (axq::KernelSet set : {axq::KernelSet::kDispatched, axq::KernelSet::kReference}) {
+        for (unsigned threads : {1u, 2u}) {
+          const std::vector<float> got = RunMatmul(axq::MatmulEntry::kAny, wp.get(), x.get(), s.m, s.n, set, threads);
+          const int64_t bad = axq_test::FirstFloatMismatch(got.data(), want.data(), s.m * s.n);
+          ASSERT_EQ(bad, -1) << "y[" << bad << "] = " << got[bad] << " want " << want[bad];
+        }
+      }
+    }
+  }
+}
+
 // Lying bytes: I2_S code 3 everywhere (never written by a quantizer; counted
 // as +2 like bitnet.cpp's kernel) against extreme activations.
 TEST_P(MatmulOnTarget, I2sCodeThreeAndExtremeActivations) {

@@ -354,6 +354,33 @@ TEST(Matmul, BadInputGetsAStatusAndAMessage) {
   EXPECT_EQ(out, nullptr);
 }
 
+TEST(Matmul, RepackedTensorsKeepTheirValuesAndHideTheirBytes) {
+  const int64_t k = 256, m = 20;
+  Tensor w32 = FromF32(Gaussian(m * k, 21, 1.0f), k, m);
+  for (axq_type type : {AXQ_TYPE_Q4_0, AXQ_TYPE_Q4_1, AXQ_TYPE_Q8_0}) {
+    Tensor w = Quantize(w32.get(), type);
+    axq_tensor_t* raw = nullptr;
+    ASSERT_EQ(axq_tensor_repack(&raw, w.get()), AXQ_OK) << axq_last_error();
+    Tensor packed(raw);
+    EXPECT_EQ(axq_tensor_is_repacked(packed.get()), 1);
+    EXPECT_EQ(axq_tensor_is_repacked(w.get()), 0);
+    EXPECT_EQ(axq_tensor_type(packed.get()), type);
+    EXPECT_EQ(axq_tensor_dim(packed.get(), 1), m);
+    EXPECT_EQ(axq_tensor_data(packed.get()), nullptr);
+    EXPECT_NE(std::string(axq_last_error()).find("repacked"), std::string::npos);
+    const std::vector<float> a = Values(w.get()), b = Values(packed.get());
+    ASSERT_EQ(axq_test::FirstFloatMismatch(a.data(), b.data(), m * k), -1);
+    axq_tensor_t* again = nullptr;
+    EXPECT_EQ(axq_tensor_repack(&again, packed.get()), AXQ_ERR_INVALID_ARGUMENT);
+  }
+  Tensor q5 = Quantize(w32.get(), AXQ_TYPE_Q5_0);
+  axq_tensor_t* out = nullptr;
+  EXPECT_EQ(axq_tensor_repack(&out, q5.get()), AXQ_ERR_UNSUPPORTED);
+  EXPECT_EQ(out, nullptr);
+  EXPECT_EQ(axq_tensor_repack(&out, nullptr), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(axq_tensor_is_repacked(nullptr), 0);
+}
+
 TEST(Matmul, BitnetLayoutsHaveTheDocumentedSizes) {
   size_t bytes = 0;
   ASSERT_EQ(axq_row_size(&bytes, AXQ_TYPE_I2_S, 4096), AXQ_OK);
