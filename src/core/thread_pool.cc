@@ -44,27 +44,39 @@ class ThreadPool {
       std::lock_guard<std::mutex> lock(mutex_);
       task_ = &task;
       helper_tasks_ = helpers;
-      pending_ = helpers;
-      ++generation_;
+      pending_.store(helpers, std::memory_order_relaxed);
+      generation_.store(generation_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     }
     if (helpers > 0) wake_.notify_all();
     // The caller takes task 0 and whatever no helper thread exists for.
     task(0);
     for (int64_t i = helpers + 1; i < tasks; ++i) task(i);
+    for (int spin = 0; spin < kSpins && pending_.load(std::memory_order_acquire) != 0; ++spin) Pause();
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [&] { return pending_ == 0; });
+    done_.wait(lock, [&] { return pending_.load(std::memory_order_acquire) == 0; });
     task_ = nullptr;
   }
 
  private:
+  // Waiting threads spin this many pauses (some tens of microseconds)
+  // before sleeping: matmuls of a few hundred microseconds come back to
+  // back, and a condition-variable wake-up costs about as much as one.
+  static constexpr int kSpins = 20000;
+
+  static void Pause() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+
   // Starts workers until `wanted` exist (or starting fails); returns how
   // many there are.
   int64_t Grow(int64_t wanted) {
     while (static_cast<int64_t>(workers_.size()) < wanted) {
       const int64_t index = static_cast<int64_t>(workers_.size());
       try {
-        std::lock_guard<std::mutex> lock(mutex_);
-        workers_.emplace_back([this, index, seen = generation_] { Work(index, seen); });
+        const uint64_t seen = generation_.load(std::memory_order_relaxed);
+        workers_.emplace_back([this, index, seen] { Work(index, seen); });
       } catch (const std::system_error&) {
         break;
       }
@@ -73,17 +85,24 @@ class ThreadPool {
   }
 
   void Work(int64_t index, uint64_t seen) {
-    std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-      wake_.wait(lock, [&] { return generation_ != seen; });
-      seen = generation_;
-      if (index >= helper_tasks_) continue;
-      const std::function<void(int64_t)>* task = task_;
-      lock.unlock();
+      for (int spin = 0; spin < kSpins && generation_.load(std::memory_order_acquire) == seen; ++spin) {
+        Pause();
+      }
+      const std::function<void(int64_t)>* task = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+        seen = generation_.load(std::memory_order_relaxed);
+        if (index >= helper_tasks_) continue;
+        task = task_;
+      }
       in_task = true;
       (*task)(index + 1);
-      lock.lock();
-      if (--pending_ == 0) done_.notify_one();
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lock(mutex_);  // the caller checks under it
+        done_.notify_one();
+      }
     }
   }
 
@@ -91,13 +110,13 @@ class ThreadPool {
   static std::mutex create_mutex_;
 
   std::mutex job_mutex_;  // one job at a time
-  std::mutex mutex_;      // guards everything below
+  std::mutex mutex_;      // guards task_, helper_tasks_ and generation_ changes
   std::condition_variable wake_, done_;
-  std::vector<std::thread> workers_;
+  std::vector<std::thread> workers_;  // touched only under job_mutex_
   const std::function<void(int64_t)>* task_ = nullptr;
   int64_t helper_tasks_ = 0;
-  int64_t pending_ = 0;
-  uint64_t generation_ = 0;
+  std::atomic<int64_t> pending_{0};
+  std::atomic<uint64_t> generation_{0};
 };
 
 std::atomic<ThreadPool*> ThreadPool::current_{nullptr};

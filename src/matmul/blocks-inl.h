@@ -118,6 +118,15 @@ AXQ_KERNEL_ATTR HWY_INLINE hn::Vec<DF> LoadHalfField(DF df, const uint8_t* const
 
 #if HWY_TARGET <= HWY_AVX2  // 8-bit dot products on 32-byte blocks
 
+// f16 bit patterns (in the low 16 bits of each i32 lane) as f32.
+template <class DF, class VI>
+AXQ_KERNEL_ATTR HWY_INLINE hn::Vec<DF> HalvesToFloat(DF df, VI bits) {
+  const hn::Rebind<uint16_t, DF> du16;
+  const hn::Rebind<hwy::float16_t, DF> dh;
+  const hn::RebindToSigned<DF> di;
+  return hn::PromoteTo(df, hn::BitCast(dh, hn::DemoteTo(du16, hn::BitCast(di, bits))));
+}
+
 // Codes of block `b` (32 bytes, element order) as unsigned bytes.
 template <class F>
 AXQ_KERNEL_ATTR HWY_INLINE hn::Vec256<uint8_t> BlockCodes(const uint8_t* b);
@@ -228,15 +237,30 @@ AXQ_KERNEL_ATTR HWY_INLINE void BlockGroup(const MatmulProblem& p, const uint8_t
     sx[c] = F::kHasMin ? p.x.s + (n + c) * p.x.blocks : nullptr;
     sum[c] = p.x.sum + (n + c) * p.x.blocks;
   }
+  // Row offsets from the first row fit the gather's int32 offsets unless
+  // rows are enormous (over 128 MiB each).
+  const bool gather = (w[kGroupRows - 1] - w[0]) < (int64_t{1} << 31) && w[kGroupRows - 1] >= w[0];
+  HWY_ALIGN int32_t offset_values[kGroupRows];
+  for (int r = 0; r < kGroupRows; ++r) offset_values[r] = gather ? static_cast<int32_t>(w[r] - w[0]) : 0;
+  const hn::Vec<decltype(di)> offsets = hn::Load(di, offset_values);
   for (int64_t b = 0; b < blocks; ++b) {
     const int64_t at = b * F::kBytes;
     hn::Vec256<uint8_t> codes[kGroupRows];
     for (int r = 0; r < kGroupRows; ++r) {
-      __builtin_prefetch(w[r] + at + 1024, 0, 2);
+      __builtin_prefetch(w[r] + at + 4096, 0, 2);
       codes[r] = BlockCodes<F>(w[r] + at);
     }
-    const hn::Vec<decltype(df)> dw = LoadHalfField(df, w, at);
-    const hn::Vec<decltype(df)> mw = F::kHasMin ? LoadHalfField(df, w, at + 2) : hn::Zero(df);
+    hn::Vec<decltype(df)> dw, mw;
+    if (gather) {
+      // d (and m after it) of every row in one gather of 4 bytes per row.
+      const hn::Vec<decltype(di)> fields = hn::GatherOffset(di, reinterpret_cast<const int32_t*>(w[0] + at), offsets);
+      dw = HalvesToFloat(df, hn::And(fields, hn::Set(di, 0xFFFF)));
+      mw = F::kHasMin ? HalvesToFloat(df, hn::ShiftRight<16>(hn::BitCast(hn::RebindToUnsigned<decltype(di)>(), fields)))
+                      : hn::Zero(df);
+    } else {
+      dw = LoadHalfField(df, w, at);
+      mw = F::kHasMin ? LoadHalfField(df, w, at + 2) : hn::Zero(df);
+    }
     // Unrolled so that the accumulators stay in registers.
 #pragma GCC unroll 8
     for (int c = 0; c < kC; ++c) {

@@ -37,9 +37,10 @@ struct RepackedFormat {
 
 constexpr int kRepackedActs = 4;
 // Ahead of the block being read, in the same group's stream.
-constexpr int64_t kRepackedPrefetchBytes = 8192;
+constexpr int64_t kRepackedPrefetchBytes = 16384;
 
-template <class F, int kC>
+// kPrefetch: the group streams from memory (not from a gathered copy).
+template <class F, int kC, bool kPrefetch = true>
 AXQ_KERNEL_ATTR HWY_INLINE void RepackedGroup(const MatmulProblem& p, const uint8_t* group,
                                               int64_t row, int rows, int64_t n) {
   using R = RepackedFormat<F>;
@@ -53,8 +54,10 @@ AXQ_KERNEL_ATTR HWY_INLINE void RepackedGroup(const MatmulProblem& p, const uint
   const int64_t blocks = p.k / kLegacyBlock;
   for (int64_t b = 0; b < blocks; ++b) {
     const uint8_t* blk = group + b * R::kGroupBlockBytes;
-    for (size_t line = 0; line < R::kGroupBlockBytes; line += 64) {
-      __builtin_prefetch(blk + kRepackedPrefetchBytes + line, 0, 2);
+    if (kPrefetch) {
+      for (size_t line = 0; line < R::kGroupBlockBytes; line += 64) {
+        __builtin_prefetch(blk + kRepackedPrefetchBytes + line, 0, 2);
+      }
     }
     const hn::Vec512<float> dw = hn::PromoteTo(df, hn::LoadU(dh, reinterpret_cast<const hwy::float16_t*>(blk)));
     const hn::Vec512<float> mw =
@@ -110,6 +113,67 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulRepacked(const MatmulProblem& p, int64_t
     }
     for (; n < p.x.rows; ++n) RepackedGroup<F, 1>(p, group, row, rows, n);
   }
+}
+
+// Plain (ggml-layout) weights through the same kernel: each group of 16
+// rows is first gathered into the interleaved layout, one 4-byte gather per
+// 64-byte chunk, in a buffer that stays in L2 while every activation row
+// passes over it.
+template <class F>
+AXQ_KERNEL_ATTR HWY_INLINE void GatherGroup(const uint8_t* const* w, int64_t blocks, uint8_t* out) {
+  using R = RepackedFormat<F>;
+  const hn::Full512<int32_t> di;
+  const hn::Full512<uint32_t> du;
+  const hn::Full256<uint16_t> du16;
+  HWY_ALIGN int32_t offset_values[kRepackRows];
+  for (int r = 0; r < kRepackRows; ++r) offset_values[r] = static_cast<int32_t>(w[r] - w[0]);
+  const hn::Vec512<int32_t> offsets = hn::Load(di, offset_values);
+  constexpr int kQs = F::kHasMin ? 4 : 2;
+  constexpr int kChunks = R::kNibbles ? 4 : 8;
+  for (int64_t b = 0; b < blocks; ++b) {
+    const uint8_t* first = w[0] + b * F::kBytes;
+    uint8_t* blk = out + b * R::kGroupBlockBytes;
+    const hn::Vec512<uint32_t> fields =
+        hn::BitCast(du, hn::GatherOffset(di, reinterpret_cast<const int32_t*>(first), offsets));
+    hn::StoreU(hn::DemoteTo(du16, hn::BitCast(di, hn::And(fields, hn::Set(du, 0xFFFF)))), du16,
+               reinterpret_cast<uint16_t*>(blk));
+    if (F::kHasMin) {
+      hn::StoreU(hn::DemoteTo(du16, hn::BitCast(di, hn::ShiftRight<16>(fields))), du16,
+                 reinterpret_cast<uint16_t*>(blk + 32));
+    }
+    for (int q = 0; q < kChunks; ++q) {
+      hn::Vec512<int32_t> codes =
+          hn::GatherOffset(di, reinterpret_cast<const int32_t*>(first + kQs + 4 * q), offsets);
+      if (!R::kNibbles) codes = hn::Xor(codes, hn::Set(di, static_cast<int32_t>(0x80808080u)));
+      hn::StoreU(codes, di, reinterpret_cast<int32_t*>(blk + R::kHeader + 64 * q));
+    }
+  }
+}
+
+template <class F>
+AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulGathered(const MatmulProblem& p, int64_t row_begin,
+                                                 int64_t row_end) {
+  using R = RepackedFormat<F>;
+  const int64_t blocks = p.k / kLegacyBlock;
+  std::vector<uint8_t> group(static_cast<size_t>(blocks) * R::kGroupBlockBytes + 64);
+  for (int64_t row = row_begin; row < row_end; row += kRepackRows) {
+    const int rows = static_cast<int>(std::min<int64_t>(kRepackRows, row_end - row));
+    const uint8_t* w[kRepackRows];
+    for (int r = 0; r < kRepackRows; ++r) w[r] = p.w + (row + (r < rows ? r : 0)) * p.w_row_bytes;
+    GatherGroup<F>(w, blocks, group.data());
+    int64_t n = 0;
+    for (; n + kRepackedActs <= p.x.rows; n += kRepackedActs) {
+      RepackedGroup<F, kRepackedActs, false>(p, group.data(), row, rows, n);
+    }
+    for (; n < p.x.rows; ++n) RepackedGroup<F, 1, false>(p, group.data(), row, rows, n);
+  }
+}
+
+// Whether MatmulGathered pays: gathering 16 rows costs about as much as
+// eight activation rows of the plain kernel's per-block reduction, which
+// it saves. Its int32 offsets must also reach the last row of a group.
+inline bool GatherPays(const MatmulProblem& p) {
+  return p.x.rows >= 8 && p.w_row_bytes * (kRepackRows - 1) < (int64_t{1} << 31);
 }
 
 #else  // unpack each group, then the plain kernel

@@ -12,16 +12,30 @@ HWY_BEFORE_NAMESPACE();
 namespace axq {
 namespace HWY_NAMESPACE {
 
-#define AXQ_BLOCK_MATMUL(Name, Format)                                                      \
+#define AXQ_PLAIN_MATMUL(Name, Format)                                                      \
   AXQ_KERNEL_ATTR void Matmul##Name(const MatmulProblem& p, int64_t begin, int64_t end) { \
     MatmulBlocks<Format>(p, begin, end);                                                   \
   }
-AXQ_BLOCK_MATMUL(Q4_0, Q4_0Blocks)
-AXQ_BLOCK_MATMUL(Q4_1, Q4_1Blocks)
-AXQ_BLOCK_MATMUL(Q5_0, Q5_0Blocks)
-AXQ_BLOCK_MATMUL(Q5_1, Q5_1Blocks)
-AXQ_BLOCK_MATMUL(Q8_0, Q8_0Blocks)
-#undef AXQ_BLOCK_MATMUL
+// Q4_0, Q4_1 and Q8_0 go through the interleaved kernel where there is one.
+#if HWY_TARGET == HWY_AVX3_DL
+#define AXQ_INTERLEAVED_MATMUL(Name, Format)                                                \
+  AXQ_KERNEL_ATTR void Matmul##Name(const MatmulProblem& p, int64_t begin, int64_t end) { \
+    if (GatherPays(p)) {                                                                    \
+      MatmulGathered<Format>(p, begin, end);                                               \
+    } else {                                                                               \
+      MatmulBlocks<Format>(p, begin, end);                                                 \
+    }                                                                                      \
+  }
+#else
+#define AXQ_INTERLEAVED_MATMUL AXQ_PLAIN_MATMUL
+#endif
+AXQ_PLAIN_MATMUL(Q5_0, Q5_0Blocks)
+AXQ_PLAIN_MATMUL(Q5_1, Q5_1Blocks)
+AXQ_INTERLEAVED_MATMUL(Q4_0, Q4_0Blocks)
+AXQ_INTERLEAVED_MATMUL(Q4_1, Q4_1Blocks)
+AXQ_INTERLEAVED_MATMUL(Q8_0, Q8_0Blocks)
+#undef AXQ_INTERLEAVED_MATMUL
+#undef AXQ_PLAIN_MATMUL
 
 #define AXQ_REPACKED_MATMUL(Name, Format)                                                       \
   AXQ_KERNEL_ATTR void MatmulRepacked##Name(const MatmulProblem& p, int64_t begin, int64_t end) { \
