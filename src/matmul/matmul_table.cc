@@ -15,7 +15,7 @@ MatmulKernelTable BuildReference() {
 MatmulKernelTable BuildDispatched() {
   MatmulKernelTable t;
   FillReferenceMatmulKernels(&t);  // for any type without a Highway kernel yet
-  //FillFloatMatmulKernels(&t);
+  FillFloatMatmulKernels(&t);
   FillLegacyMatmulKernels(&t);
   FillTernaryMatmulKernels(&t);
   return t;

@@ -1,9 +1,10 @@
-// Dispatch for the ternary matmul kernels (I2_S).
+// Dispatch for the ternary matmul kernels (I2_S, TQ2_0).
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/simd/dispatch_matmul_ternary.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
 #include "src/matmul/i2s-inl.h"
+#include "src/matmul/ternary_blocks-inl.h"
 #include "src/matmul/matmul_kernels.h"
 
 #if HWY_ONCE
@@ -11,14 +12,22 @@ namespace axq {
 namespace {
 
 HWY_EXPORT(MatmulI2s);
+HWY_EXPORT(MatmulTq2);
 
 void DispatchMatmulI2s(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
   HWY_DYNAMIC_DISPATCH(MatmulI2s)(p, row_begin, row_end);
 }
 
+void DispatchMatmulTq2(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
+  HWY_DYNAMIC_DISPATCH(MatmulTq2)(p, row_begin, row_end);
+}
+
 }  // namespace
 
-void FillTernaryMatmulKernels(MatmulKernelTable* table) { table->i2_s = DispatchMatmulI2s; }
+void FillTernaryMatmulKernels(MatmulKernelTable* table) {
+  table->i2_s = DispatchMatmulI2s;
+  table->tq2_0 = DispatchMatmulTq2;
+}
 
 }  // namespace axq
 #endif  // HWY_ONCE

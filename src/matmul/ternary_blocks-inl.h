@@ -1,0 +1,130 @@
+// TQ2_0 x Q8_K matmul kernel; the scalar reference is BlockKernel with
+// DecodeTq2_0 in dot_ref.cc. As in blocks-inl.h, lanes are weight rows: per
+// 256-element block each row's exact sum of code * q forms in an 8-lane
+// vector, a transposing sum gives one lane per row, and the f32 epilogue
+// (d_w * d_x) * (sum - sum_q) runs per lane as in the reference.
+#if defined(AXQ_MATMUL_TERNARY_BLOCKS_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef AXQ_MATMUL_TERNARY_BLOCKS_INL_H_
+#undef AXQ_MATMUL_TERNARY_BLOCKS_INL_H_
+#else
+#define AXQ_MATMUL_TERNARY_BLOCKS_INL_H_
+#endif
+
+#include <algorithm>
+
+#include "hwy/highway.h"
+#include "src/matmul/blocks-inl.h"
+#include "src/matmul/int8_dot-inl.h"
+#include "src/matmul/matmul_kernels.h"
+#include "src/quant/ternary_layout.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace axq {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+#if HWY_TARGET <= HWY_AVX2
+
+// Sum over one TQ2_0 block of code * q, codes 0..3 (8 lanes to be added).
+// Element 128h + 32n + m sits at bits 2n of qs[32h + m].
+AXQ_KERNEL_ATTR HWY_INLINE hn::Vec256<int32_t> Tq2BlockDot(const uint8_t* qs, const int8_t* act) {
+  const hn::Full256<uint8_t> du8;
+  const hn::Full256<int8_t> di8;
+  const hn::Vec256<uint8_t> three = hn::Set(du8, 3);
+  hn::Vec256<int32_t> sum = hn::Zero(hn::Full256<int32_t>());
+  for (int h = 0; h < 2; ++h) {
+    const hn::Vec256<uint8_t> v = hn::LoadU(du8, qs + 32 * h);
+    const int8_t* a = act + 128 * h;
+    sum = DotU8I8x32(sum, hn::And(v, three), hn::LoadU(di8, a));
+    sum = DotU8I8x32(sum, hn::And(hn::ShiftRight<2>(v), three), hn::LoadU(di8, a + 32));
+    sum = DotU8I8x32(sum, hn::And(hn::ShiftRight<4>(v), three), hn::LoadU(di8, a + 64));
+    sum = DotU8I8x32(sum, hn::ShiftRight<6>(v), hn::LoadU(di8, a + 96));
+  }
+  return sum;
+}
+
+AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq2(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
+  const hn::CappedTag<float, kGroupRows> df;
+  const hn::RebindToSigned<decltype(df)> di;
+  const int64_t blocks = p.k / kSuperBlock;
+  for (int64_t row = row_begin; row < row_end; row += kGroupRows) {
+    const int rows = static_cast<int>(std::min<int64_t>(kGroupRows, row_end - row));
+    const uint8_t* w[kGroupRows];
+    for (int r = 0; r < kGroupRows; ++r) w[r] = p.w + (row + (r < rows ? r : 0)) * p.w_row_bytes;
+    for (int64_t n = 0; n < p.x.rows; ++n) {
+      const int8_t* act = p.x.q + n * p.x.q_stride;
+      hn::Vec<decltype(df)> acc = hn::Zero(df);
+      for (int64_t b = 0; b < blocks; ++b) {
+        const int64_t at = b * static_cast<int64_t>(kTq2_0Bytes);
+        hn::Vec<decltype(di)> isum;
+#if HWY_TARGET <= HWY_AVX3
+        const hn::Full512<int32_t> d512;
+        hn::Vec512<int32_t> pairs[kGroupRows / 2];
+        for (int r = 0; r < kGroupRows; r += 2) {
+          __builtin_prefetch(w[r] + at + 1024, 0, 2);
+          __builtin_prefetch(w[r + 1] + at + 1024, 0, 2);
+          pairs[r / 2] = hn::Combine(d512, Tq2BlockDot(w[r + 1] + at, act + b * kSuperBlock),
+                                     Tq2BlockDot(w[r] + at, act + b * kSuperBlock));
+        }
+        isum = TransposeSum(d512, pairs, kGroupRows / 2);
+#else
+        const hn::Full256<int32_t> d256;
+        hn::Vec256<int32_t> parts[kGroupRows];
+        for (int r = 0; r < kGroupRows; ++r) parts[r] = Tq2BlockDot(w[r] + at, act + b * kSuperBlock);
+        isum = TransposeSum(d256, parts, kGroupRows);
+#endif
+        const int64_t xb = n * p.x.blocks + b;
+        isum = hn::Sub(isum, hn::Set(di, p.x.sum[xb]));  // codes are trits + 1
+        acc = AddBlockTerm(df, acc, isum, LoadHalfField(df, w, at + kTq2_0DOffset), p.x.d[xb],
+                           hn::Zero(df), 0.0f, false);
+      }
+      HWY_ALIGN float out[kGroupRows];
+      hn::Store(acc, df, out);
+      for (int r = 0; r < rows; ++r) p.y[n * p.m + row + r] = out[r];
+    }
+  }
+}
+
+#else  // no 8-bit dot: scalar integer sums, vector epilogue
+
+HWY_NOINLINE void MatmulTq2(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
+  const hn::ScalableTag<float> df;
+  const hn::RebindToSigned<decltype(df)> di;
+  constexpr size_t kMax = hn::MaxLanes(decltype(df)());
+  const int64_t lanes = static_cast<int64_t>(hn::Lanes(df));
+  const int64_t blocks = p.k / kSuperBlock;
+  for (int64_t row = row_begin; row < row_end; row += lanes) {
+    const int rows = static_cast<int>(std::min<int64_t>(lanes, row_end - row));
+    const uint8_t* w[kMax];
+    for (int64_t r = 0; r < lanes; ++r) w[r] = p.w + (row + (r < rows ? r : 0)) * p.w_row_bytes;
+    for (int64_t n = 0; n < p.x.rows; ++n) {
+      const int8_t* act = p.x.q + n * p.x.q_stride;
+      hn::Vec<decltype(df)> acc = hn::Zero(df);
+      for (int64_t b = 0; b < blocks; ++b) {
+        const int64_t at = b * static_cast<int64_t>(kTq2_0Bytes);
+        HWY_ALIGN int32_t sums[kMax];
+        for (int64_t r = 0; r < lanes; ++r) {
+          const uint8_t* qs = w[r] + at;
+          int32_t s = 0;
+          for (int i = 0; i < kSuperBlock; ++i) {
+            s += ((qs[32 * (i / 128) + i % 32] >> (2 * ((i % 128) / 32))) & 3) * act[b * kSuperBlock + i];
+          }
+          sums[r] = s - p.x.sum[n * p.x.blocks + b];
+        }
+        acc = AddBlockTerm(df, acc, hn::Load(di, sums), LoadHalfField(df, w, at + kTq2_0DOffset),
+                           p.x.d[n * p.x.blocks + b], hn::Zero(df), 0.0f, false);
+      }
+      HWY_ALIGN float out[kMax];
+      hn::Store(acc, df, out);
+      for (int r = 0; r < rows; ++r) p.y[n * p.m + row + r] = out[r];
+    }
+  }
+}
+
+#endif
+
+}  // namespace HWY_NAMESPACE
+}  // namespace axq
+HWY_AFTER_NAMESPACE();
+
+#endif  // AXQ_MATMUL_TERNARY_BLOCKS_INL_H_
