@@ -1,5 +1,5 @@
-// TQ2_0 x Q8_K matmul kernel; the scalar reference is BlockKernel with
-// DecodeTq2_0 in dot_ref.cc. As in blocks-inl.h, lanes are weight rows: per
+// TQ2_0 and TQ1_0 x Q8_K matmul kernels; the scalar reference is
+// BlockKernel with DecodeTq2_0 / DecodeTq1_0 in dot_ref.cc. As in blocks-inl.h, lanes are weight rows: per
 // 256-element block each row's exact sum of code * q forms in an 8-lane
 // vector, a transposing sum gives one lane per row, and the f32 epilogue
 // (d_w * d_x) * (sum - sum_q) runs per lane as in the reference.
@@ -11,6 +11,7 @@
 #endif
 
 #include <algorithm>
+#include <vector>
 
 #include "hwy/highway.h"
 #include "src/matmul/blocks-inl.h"
@@ -122,6 +123,82 @@ HWY_NOINLINE void MatmulTq2(const MatmulProblem& p, int64_t row_begin, int64_t r
 }
 
 #endif
+
+// TQ1_0: base-3 digits cost several operations each to extract, so every
+// row's block is decoded once into 256 codes (in element order: FORMATS.md
+// §3.2) and reused by all activation rows; accumulators for all of them
+// live in `acc` (one group-sized vector per activation row).
+HWY_INLINE void DecodeTq1Codes(const uint8_t* block, uint8_t* codes) {
+  for (int m = 0; m < 32; ++m) {
+    for (int n = 0; n < 5; ++n) codes[32 * n + m] = static_cast<uint8_t>(Tq1Digit(block[m], n));
+  }
+  for (int m = 0; m < 16; ++m) {
+    for (int n = 0; n < 5; ++n) codes[160 + 16 * n + m] = static_cast<uint8_t>(Tq1Digit(block[32 + m], n));
+  }
+  for (int j = 0; j < 4; ++j) {
+    for (int n = 0; n < 4; ++n) codes[240 + 4 * n + j] = static_cast<uint8_t>(Tq1Digit(block[48 + j], n));
+  }
+}
+
+AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq1(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
+  const hn::ScalableTag<float> df;
+  const hn::RebindToSigned<decltype(df)> di;
+  constexpr size_t kMax = hn::MaxLanes(decltype(df)());
+  const int64_t lanes = static_cast<int64_t>(hn::Lanes(df));
+  const int64_t blocks = p.k / kSuperBlock;
+  std::vector<float> acc(static_cast<size_t>(p.x.rows * lanes));
+  std::vector<uint8_t> codes(static_cast<size_t>(kMax * kSuperBlock));
+  for (int64_t row = row_begin; row < row_end; row += lanes) {
+    const int rows = static_cast<int>(std::min<int64_t>(lanes, row_end - row));
+    const uint8_t* w[kMax];
+    for (int64_t r = 0; r < lanes; ++r) w[r] = p.w + (row + (r < rows ? r : 0)) * p.w_row_bytes;
+    std::fill(acc.begin(), acc.end(), 0.0f);
+    for (int64_t b = 0; b < blocks; ++b) {
+      const int64_t at = b * static_cast<int64_t>(kTq1_0Bytes);
+      for (int64_t r = 0; r < lanes; ++r) DecodeTq1Codes(w[r] + at, codes.data() + r * kSuperBlock);
+      const hn::Vec<decltype(df)> dw = LoadHalfField(df, w, at + kTq1_0DOffset);
+      for (int64_t n = 0; n < p.x.rows; ++n) {
+        const int8_t* act = p.x.q + n * p.x.q_stride + b * kSuperBlock;
+        const int64_t xb = n * p.x.blocks + b;
+        HWY_ALIGN int32_t sums[kMax];
+#if HWY_TARGET <= HWY_AVX2
+        const hn::Full256<uint8_t> du8;
+        const hn::Full256<int8_t> di8;
+        const hn::Full256<int32_t> d256;
+        hn::Vec256<int32_t> parts[kMax];
+        for (int64_t r = 0; r < lanes; ++r) {
+          hn::Vec256<int32_t> sum = hn::Zero(d256);
+          for (int c = 0; c < kSuperBlock; c += 32) {
+            sum = DotU8I8x32(sum, hn::LoadU(du8, codes.data() + r * kSuperBlock + c), hn::LoadU(di8, act + c));
+          }
+          parts[r] = sum;
+        }
+        // 8-lane partial sums of `lanes` rows; pair them into full vectors.
+#if HWY_TARGET <= HWY_AVX3
+        const hn::Full512<int32_t> d512;
+        hn::Vec512<int32_t> pairs[kMax / 2];
+        for (int64_t r = 0; r < lanes; r += 2) pairs[r / 2] = hn::Combine(d512, parts[r + 1], parts[r]);
+        hn::Store(TransposeSum(d512, pairs, static_cast<int>(lanes / 2)), d512, sums);
+#else
+        hn::Store(TransposeSum(d256, parts, static_cast<int>(lanes)), d256, sums);
+#endif
+#else
+        for (int64_t r = 0; r < lanes; ++r) {
+          int32_t s = 0;
+          for (int i = 0; i < kSuperBlock; ++i) s += codes[static_cast<size_t>(r * kSuperBlock + i)] * act[i];
+          sums[r] = s;
+        }
+#endif
+        const hn::Vec<decltype(di)> isum = hn::Sub(hn::Load(di, sums), hn::Set(di, p.x.sum[xb]));
+        float* a = acc.data() + n * lanes;
+        hn::StoreU(AddBlockTerm(df, hn::LoadU(df, a), isum, dw, p.x.d[xb], hn::Zero(df), 0.0f, false), df, a);
+      }
+    }
+    for (int64_t n = 0; n < p.x.rows; ++n) {
+      for (int r = 0; r < rows; ++r) p.y[n * p.m + row + r] = acc[static_cast<size_t>(n * lanes + r)];
+    }
+  }
+}
 
 }  // namespace HWY_NAMESPACE
 }  // namespace axq
