@@ -89,7 +89,7 @@ int Demo(int argc, char** argv) {
       return Usage("demo: unknown option '" + arg + "'");
     }
   }
-  if (options.cols % 32 != 0) return Usage("demo: --cols must be a multiple of 32");
+  if (options.cols % 256 != 0) return Usage("demo: --cols must be a multiple of 256");
   return axq_tool::RunDemo(options);
 }
 

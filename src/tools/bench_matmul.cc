@@ -2,6 +2,7 @@
 // weights streamed from DRAM (copies rotated through at least 160 MiB),
 // next to a memory-read loop over the same amount of memory, same run.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -61,8 +62,12 @@ int RunMatmulBench(const MatmulBenchOptions& options) {
               "same threads)\n\n",
               static_cast<long long>(options.rotate_bytes >> 20),
               static_cast<long long>(memory.size() * 8 >> 20));
+  if (ggml.loaded() && ggml.CanMatmul(AXQ_TYPE_Q4_0)) {
+    std::printf("peer: ggml mul_mat on %s (NAME+r rows: weights in ggml's repack buffer)\n",
+                ggml.cpu_variant().c_str());
+  }
   std::printf("%-7s %3s %4s %9s %9s %9s %8s %10s %9s\n", "type", "thr", "N", "ms", "GB/s", "read",
-              "of read", "Gop/s", "ggml ms");
+              "of read", "Gop/s", "ggml ms (axq faster by), max |diff| / max |y|");
   for (unsigned threads : options.threads) {
     const double read = MedianRate(static_cast<double>(memory.size() * 8), options.samples, [&] {
       (void)ReadAllWords(memory.data(), static_cast<int64_t>(memory.size()), threads);
@@ -129,10 +134,34 @@ int RunMatmulBench(const MatmulBenchOptions& options) {
         const double gops = 2.0 * m * k * n / seconds / 1e9;
         std::printf("%-7s %3u %4lld %9.3f %9.2f %9.2f %7.1f%% %10.1f", name.c_str(), threads,
                     static_cast<long long>(n), seconds * 1e3, gbps, read, 100.0 * gbps / read, gops);
-        double peer_ms = 0;
-        (void)ggml;
+        double peer_ms = 0, agreement = -1;
+        if (ggml.CanMatmul(type)) {
+          std::vector<const void*> copies;
+          for (const Tensor& t : weights) {
+            const void* data = axq_tensor_data(t.get());
+            if (data == nullptr) {  // repacked: use the ggml-layout source
+              data = axq_tensor_data(unpacked_source.get());
+            }
+            copies.push_back(data);
+          }
+          std::vector<float> yg(static_cast<size_t>(m * n));
+          const double s = ggml.TimeMatmul(type, copies, axq_tensor_nbytes(unpacked_source ? unpacked_source.get() : weights[0].get()),
+                                           m, k, xf.data(), n, threads, options.samples, repack, yg.data());
+          peer_ms = s * 1e3;
+          if (s > 0) {
+            // Agreement with ggml's product (different activation rounding
+            // and summation order): largest difference over the largest |y|.
+            const float* ours = static_cast<const float*>(axq_tensor_data(y));
+            double diff = 0, scale = 0;
+            for (int64_t i = 0; i < m * n; ++i) {
+              diff = std::max(diff, static_cast<double>(std::fabs(ours[i] - yg[static_cast<size_t>(i)])));
+              scale = std::max(scale, static_cast<double>(std::fabs(yg[static_cast<size_t>(i)])));
+            }
+            agreement = scale > 0 ? diff / scale : diff;
+          }
+        }
         if (peer_ms > 0) {
-          std::printf(" %9.3f (%.2fx)\n", peer_ms, peer_ms / (seconds * 1e3));
+          std::printf(" %9.3f (%.2fx) diff %.1e\n", peer_ms, peer_ms / (seconds * 1e3), agreement);
         } else {
           std::printf(" %9s\n", "-");
         }
