@@ -29,10 +29,12 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 // Highway 1.0.3's AVX3_DL target string names avxvnni (the VEX form, which
 // AVX-512 CPUs such as Ice Lake and Zen 4 lack) instead of avx512vnni, so
-// every function that inlines vpdpbusd enables avx512vnni itself.
+// every function that inlines vpdpbusd enables avx512vnni itself, on top of
+// the target's own features (clang replaces, rather than extends, the
+// features of a function that names its own).
 #undef AXQ_KERNEL_ATTR
 #if HWY_TARGET == HWY_AVX3_DL
-#define AXQ_KERNEL_ATTR __attribute__((target("avx512vnni")))
+#define AXQ_KERNEL_ATTR __attribute__((target(HWY_TARGET_STR ",avx512vnni")))
 #else
 #define AXQ_KERNEL_ATTR
 #endif
