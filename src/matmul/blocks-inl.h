@@ -93,6 +93,24 @@ struct Q8_0Blocks {
   }
 };
 
+// --- Row groups: weight rows as vector lanes ------------------------------
+
+// Pointers to rows [row, row + lanes) of the weights; those past `rows`
+// (the end of the range) repeat the first, and their results are dropped.
+HWY_INLINE void GroupRowPointers(const MatmulProblem& p, int64_t row, int rows, int64_t lanes,
+                                 const uint8_t** w) {
+  for (int64_t r = 0; r < lanes; ++r) w[r] = p.w + (row + (r < rows ? r : 0)) * p.w_row_bytes;
+}
+
+// y[n][row + r] = lane r of acc for r < rows.
+template <class DF>
+HWY_INLINE void StoreGroupOutputs(DF df, hn::Vec<DF> acc, const MatmulProblem& p, int64_t n,
+                                  int64_t row, int rows) {
+  HWY_ALIGN float out[hn::MaxLanes(DF())];
+  hn::Store(acc, df, out);
+  for (int r = 0; r < rows; ++r) p.y[n * p.m + row + r] = out[r];
+}
+
 // --- The per-lane f32 epilogue, shared by both paths ---------------------
 
 // acc + (dw * dx) * isum [+ mw * sx], per lane, exactly as the reference.
@@ -114,6 +132,43 @@ AXQ_KERNEL_ATTR HWY_INLINE hn::Vec<DF> LoadHalfField(DF df, const uint8_t* const
   HWY_ALIGN uint16_t bits[kMax];
   for (size_t r = 0; r < hn::Lanes(df); ++r) std::memcpy(&bits[r], rows[r] + block_offset, 2);
   return hn::PromoteTo(df, hn::Load(dh, reinterpret_cast<const hwy::float16_t*>(bits)));
+}
+
+// Rows as lanes with the integer sums formed by `sum(block, act, act_sum)`
+// in scalar code (exact, offset already removed) and the vector epilogue:
+// the path of targets without an 8-bit dot product. d (and m after it when
+// has_min) sit at d_offset of each block.
+template <class Sum>
+HWY_INLINE void PortableBlockMatmul(const MatmulProblem& p, int64_t row_begin, int64_t row_end,
+                                   int64_t block_elems, int64_t block_bytes, int64_t d_offset,
+                                   bool has_min, Sum&& sum) {
+  const hn::ScalableTag<float> df;
+  const hn::RebindToSigned<decltype(df)> di;
+  constexpr size_t kMax = hn::MaxLanes(decltype(df)());
+  const int64_t lanes = static_cast<int64_t>(hn::Lanes(df));
+  const int64_t blocks = p.k / block_elems;
+  for (int64_t row = row_begin; row < row_end; row += lanes) {
+    const int rows = static_cast<int>(std::min<int64_t>(lanes, row_end - row));
+    const uint8_t* w[kMax];
+    GroupRowPointers(p, row, rows, lanes, w);
+    for (int64_t n = 0; n < p.x.rows; ++n) {
+      const int8_t* act = p.x.q + n * p.x.q_stride;
+      hn::Vec<decltype(df)> acc = hn::Zero(df);
+      for (int64_t b = 0; b < blocks; ++b) {
+        const int64_t xb = n * p.x.blocks + b;
+        HWY_ALIGN int32_t sums[kMax];
+        for (int64_t r = 0; r < lanes; ++r) {
+          sums[r] = sum(w[r] + b * block_bytes, act + b * block_elems, p.x.sum[xb]);
+        }
+        const int64_t at = b * block_bytes + d_offset;
+        const hn::Vec<decltype(df)> dw = LoadHalfField(df, w, at);
+        const hn::Vec<decltype(df)> mw = has_min ? LoadHalfField(df, w, at + 2) : hn::Zero(df);
+        acc = AddBlockTerm(df, acc, hn::Load(di, sums), dw, p.x.d[xb], mw, has_min ? p.x.s[xb] : 0.0f,
+                           has_min);
+      }
+      StoreGroupOutputs(df, acc, p, n, row, rows);
+    }
+  }
 }
 
 #if HWY_TARGET <= HWY_AVX2  // 8-bit dot products on 32-byte blocks
@@ -285,11 +340,7 @@ AXQ_KERNEL_ATTR HWY_INLINE void BlockGroup(const MatmulProblem& p, const uint8_t
     }
   }
   (void)d256;
-  for (int c = 0; c < kC; ++c) {
-    HWY_ALIGN float out[kGroupRows];
-    hn::Store(acc[c], df, out);
-    for (int r = 0; r < rows; ++r) p.y[(n + c) * p.m + row + r] = out[r];
-  }
+  for (int c = 0; c < kC; ++c) StoreGroupOutputs(df, acc[c], p, n + c, row, rows);
 }
 
 template <class F>
@@ -297,7 +348,7 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulBlocks(const MatmulProblem& p, int64_t r
   for (int64_t row = row_begin; row < row_end; row += kGroupRows) {
     const int rows = static_cast<int>(std::min<int64_t>(kGroupRows, row_end - row));
     const uint8_t* w[kGroupRows];
-    for (int r = 0; r < kGroupRows; ++r) w[r] = p.w + (row + (r < rows ? r : 0)) * p.w_row_bytes;
+    GroupRowPointers(p, row, rows, kGroupRows, w);
     int64_t n = 0;
     for (; n + kGroupActs <= p.x.rows; n += kGroupActs) BlockGroup<F, kGroupActs>(p, w, row, rows, n);
     for (; n < p.x.rows; ++n) BlockGroup<F, 1>(p, w, row, rows, n);
@@ -308,37 +359,14 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulBlocks(const MatmulProblem& p, int64_t r
 
 template <class F>
 HWY_NOINLINE void MatmulBlocks(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
-  const hn::ScalableTag<float> df;
-  const hn::RebindToSigned<decltype(df)> di;
-  constexpr size_t kMax = hn::MaxLanes(decltype(df)());
-  const int64_t lanes = static_cast<int64_t>(hn::Lanes(df));
-  const int64_t blocks = p.k / kLegacyBlock;
-  for (int64_t row = row_begin; row < row_end; row += lanes) {
-    const int rows = static_cast<int>(std::min<int64_t>(lanes, row_end - row));
-    const uint8_t* w[kMax];
-    for (int64_t r = 0; r < lanes; ++r) w[r] = p.w + (row + (r < rows ? r : 0)) * p.w_row_bytes;
-    for (int64_t n = 0; n < p.x.rows; ++n) {
-      const int8_t* act = p.x.q + n * p.x.q_stride;
-      hn::Vec<decltype(df)> acc = hn::Zero(df);
-      for (int64_t b = 0; b < blocks; ++b) {
-        HWY_ALIGN int32_t sums[kMax];
-        for (int64_t r = 0; r < lanes; ++r) {
-          uint8_t u[kLegacyBlock];
-          F::Decode(w[r] + b * F::kBytes, u);
-          int32_t s = 0;
-          for (int j = 0; j < kLegacyBlock; ++j) s += u[j] * act[b * kLegacyBlock + j];
-          sums[r] = s - F::kOffset * p.x.sum[n * p.x.blocks + b];
-        }
-        const hn::Vec<decltype(df)> dw = LoadHalfField(df, w, b * F::kBytes);
-        const hn::Vec<decltype(df)> mw = F::kHasMin ? LoadHalfField(df, w, b * F::kBytes + 2) : hn::Zero(df);
-        acc = AddBlockTerm(df, acc, hn::Load(di, sums), dw, p.x.d[n * p.x.blocks + b], mw,
-                           F::kHasMin ? p.x.s[n * p.x.blocks + b] : 0.0f, F::kHasMin);
-      }
-      HWY_ALIGN float out[kMax];
-      hn::Store(acc, df, out);
-      for (int r = 0; r < rows; ++r) p.y[n * p.m + row + r] = out[r];
-    }
-  }
+  PortableBlockMatmul(p, row_begin, row_end, kLegacyBlock, F::kBytes, 0, F::kHasMin,
+                      [](const uint8_t* block, const int8_t* act, int32_t act_sum) {
+                        uint8_t u[kLegacyBlock];
+                        F::Decode(block, u);
+                        int32_t s = 0;
+                        for (int j = 0; j < kLegacyBlock; ++j) s += u[j] * act[j];
+                        return s - F::kOffset * act_sum;
+                      });
 }
 
 #endif

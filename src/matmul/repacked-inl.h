@@ -92,11 +92,7 @@ AXQ_KERNEL_ATTR HWY_INLINE void RepackedGroup(const MatmulProblem& p, const uint
                             F::kHasMin);
     }
   }
-  for (int c = 0; c < kC; ++c) {
-    HWY_ALIGN float out[kRepackRows];
-    hn::Store(acc[c], df, out);
-    for (int r = 0; r < rows; ++r) p.y[(n + c) * p.m + row + r] = out[r];
-  }
+  for (int c = 0; c < kC; ++c) StoreGroupOutputs(df, acc[c], p, n + c, row, rows);
 }
 
 template <class F>
@@ -159,7 +155,7 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulGathered(const MatmulProblem& p, int64_t
   for (int64_t row = row_begin; row < row_end; row += kRepackRows) {
     const int rows = static_cast<int>(std::min<int64_t>(kRepackRows, row_end - row));
     const uint8_t* w[kRepackRows];
-    for (int r = 0; r < kRepackRows; ++r) w[r] = p.w + (row + (r < rows ? r : 0)) * p.w_row_bytes;
+    GroupRowPointers(p, row, rows, kRepackRows, w);
     GatherGroup<F>(w, blocks, group.data());
     int64_t n = 0;
     for (; n + kRepackedActs <= p.x.rows; n += kRepackedActs) {

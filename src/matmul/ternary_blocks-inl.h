@@ -51,7 +51,7 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq2(const MatmulProblem& p, int64_t row_
   for (int64_t row = row_begin; row < row_end; row += kGroupRows) {
     const int rows = static_cast<int>(std::min<int64_t>(kGroupRows, row_end - row));
     const uint8_t* w[kGroupRows];
-    for (int r = 0; r < kGroupRows; ++r) w[r] = p.w + (row + (r < rows ? r : 0)) * p.w_row_bytes;
+    GroupRowPointers(p, row, rows, kGroupRows, w);
     for (int64_t n = 0; n < p.x.rows; ++n) {
       const int8_t* act = p.x.q + n * p.x.q_stride;
       hn::Vec<decltype(df)> acc = hn::Zero(df);
@@ -79,9 +79,7 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq2(const MatmulProblem& p, int64_t row_
         acc = AddBlockTerm(df, acc, isum, LoadHalfField(df, w, at + kTq2_0DOffset), p.x.d[xb],
                            hn::Zero(df), 0.0f, false);
       }
-      HWY_ALIGN float out[kGroupRows];
-      hn::Store(acc, df, out);
-      for (int r = 0; r < rows; ++r) p.y[n * p.m + row + r] = out[r];
+      StoreGroupOutputs(df, acc, p, n, row, rows);
     }
   }
 }
@@ -89,37 +87,14 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq2(const MatmulProblem& p, int64_t row_
 #else  // no 8-bit dot: scalar integer sums, vector epilogue
 
 HWY_NOINLINE void MatmulTq2(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
-  const hn::ScalableTag<float> df;
-  const hn::RebindToSigned<decltype(df)> di;
-  constexpr size_t kMax = hn::MaxLanes(decltype(df)());
-  const int64_t lanes = static_cast<int64_t>(hn::Lanes(df));
-  const int64_t blocks = p.k / kSuperBlock;
-  for (int64_t row = row_begin; row < row_end; row += lanes) {
-    const int rows = static_cast<int>(std::min<int64_t>(lanes, row_end - row));
-    const uint8_t* w[kMax];
-    for (int64_t r = 0; r < lanes; ++r) w[r] = p.w + (row + (r < rows ? r : 0)) * p.w_row_bytes;
-    for (int64_t n = 0; n < p.x.rows; ++n) {
-      const int8_t* act = p.x.q + n * p.x.q_stride;
-      hn::Vec<decltype(df)> acc = hn::Zero(df);
-      for (int64_t b = 0; b < blocks; ++b) {
-        const int64_t at = b * static_cast<int64_t>(kTq2_0Bytes);
-        HWY_ALIGN int32_t sums[kMax];
-        for (int64_t r = 0; r < lanes; ++r) {
-          const uint8_t* qs = w[r] + at;
-          int32_t s = 0;
-          for (int i = 0; i < kSuperBlock; ++i) {
-            s += ((qs[32 * (i / 128) + i % 32] >> (2 * ((i % 128) / 32))) & 3) * act[b * kSuperBlock + i];
-          }
-          sums[r] = s - p.x.sum[n * p.x.blocks + b];
-        }
-        acc = AddBlockTerm(df, acc, hn::Load(di, sums), LoadHalfField(df, w, at + kTq2_0DOffset),
-                           p.x.d[n * p.x.blocks + b], hn::Zero(df), 0.0f, false);
-      }
-      HWY_ALIGN float out[kMax];
-      hn::Store(acc, df, out);
-      for (int r = 0; r < rows; ++r) p.y[n * p.m + row + r] = out[r];
-    }
-  }
+  PortableBlockMatmul(p, row_begin, row_end, kSuperBlock, kTq2_0Bytes, kTq2_0DOffset, false,
+                      [](const uint8_t* qs, const int8_t* act, int32_t act_sum) {
+                        int32_t s = 0;
+                        for (int i = 0; i < kSuperBlock; ++i) {
+                          s += ((qs[32 * (i / 128) + i % 32] >> (2 * ((i % 128) / 32))) & 3) * act[i];
+                        }
+                        return s - act_sum;  // codes are trits + 1
+                      });
 }
 
 #endif
@@ -151,7 +126,7 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq1(const MatmulProblem& p, int64_t row_
   for (int64_t row = row_begin; row < row_end; row += lanes) {
     const int rows = static_cast<int>(std::min<int64_t>(lanes, row_end - row));
     const uint8_t* w[kMax];
-    for (int64_t r = 0; r < lanes; ++r) w[r] = p.w + (row + (r < rows ? r : 0)) * p.w_row_bytes;
+    GroupRowPointers(p, row, rows, lanes, w);
     std::fill(acc.begin(), acc.end(), 0.0f);
     for (int64_t b = 0; b < blocks; ++b) {
       const int64_t at = b * static_cast<int64_t>(kTq1_0Bytes);

@@ -54,6 +54,19 @@ inline uint8_t TernaryCodeRef(float v) {
   return static_cast<uint8_t>(static_cast<uint64_t>(LroundfX86(v) + 1) & 0xFFu);
 }
 
+// The block scale amax (as ggml's MAX scan computes it) and the reference
+// codes of one 256-element TQ block.
+inline float TqReferenceCodes(const float* x, uint8_t* codes) {
+  float amax = 0.0f;
+  for (int j = 0; j < kSuperBlock; ++j) {
+    const float v = x[j] < 0.0f ? -x[j] : x[j];
+    amax = amax > v ? amax : v;
+  }
+  const float id = amax != 0.0f ? 1.0f / amax : 0.0f;
+  for (int j = 0; j < kSuperBlock; ++j) codes[j] = TernaryCodeRef(x[j] * id);
+  return amax;
+}
+
 inline void StoreLE32(uint8_t* p, uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
 }

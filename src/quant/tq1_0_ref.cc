@@ -34,13 +34,7 @@ void quantize_row_tq1_0_ref(const float* x, void* y, int64_t k) {
   uint8_t* block = static_cast<uint8_t*>(y);
   uint8_t codes[kSuperBlock];
   for (int64_t b = 0; b < k / kSuperBlock; ++b, x += kSuperBlock, block += kTq1_0Bytes) {
-    float amax = 0.0f;
-    for (int j = 0; j < kSuperBlock; ++j) {
-      const float v = x[j] < 0.0f ? -x[j] : x[j];
-      amax = amax > v ? amax : v;
-    }
-    const float id = amax != 0.0f ? 1.0f / amax : 0.0f;
-    for (int j = 0; j < kSuperBlock; ++j) codes[j] = TernaryCodeRef(x[j] * id);
+    const float amax = TqReferenceCodes(x, codes);
     PackTq1_0Block(codes, Fp32ToFp16(amax), block);
   }
 }

@@ -28,4 +28,12 @@
 #define AXQ_DISPATCHED_KERNELS(Name) \
   FormatKernels { DispatchQuantize##Name, DispatchDequantize##Name }
 
+// Under HWY_ONCE: exports the per-target matmul kernel Matmul##Name and
+// defines DispatchMatmul##Name, the entry the matmul table stores.
+#define AXQ_EXPORT_MATMUL(Name)                                                     \
+  HWY_EXPORT(Matmul##Name);                                                         \
+  void DispatchMatmul##Name(const MatmulProblem& p, int64_t begin, int64_t end) {   \
+    HWY_DYNAMIC_DISPATCH(Matmul##Name)(p, begin, end);                              \
+  }
+
 #endif  // AXQ_SIMD_DISPATCH_MACROS_H_

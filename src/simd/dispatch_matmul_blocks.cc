@@ -7,6 +7,7 @@
 #include "src/matmul/blocks-inl.h"
 #include "src/matmul/repacked-inl.h"
 #include "src/matmul/matmul_kernels.h"
+#include "src/simd/dispatch_macros.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace axq {
@@ -54,11 +55,6 @@ HWY_AFTER_NAMESPACE();
 namespace axq {
 namespace {
 
-#define AXQ_EXPORT_MATMUL(Name)                                                 \
-  HWY_EXPORT(Matmul##Name);                                                     \
-  void DispatchMatmul##Name(const MatmulProblem& p, int64_t begin, int64_t end) { \
-    HWY_DYNAMIC_DISPATCH(Matmul##Name)(p, begin, end);                          \
-  }
 AXQ_EXPORT_MATMUL(Q4_0)
 AXQ_EXPORT_MATMUL(Q4_1)
 AXQ_EXPORT_MATMUL(Q5_0)
@@ -67,7 +63,6 @@ AXQ_EXPORT_MATMUL(Q8_0)
 AXQ_EXPORT_MATMUL(RepackedQ4_0)
 AXQ_EXPORT_MATMUL(RepackedQ4_1)
 AXQ_EXPORT_MATMUL(RepackedQ8_0)
-#undef AXQ_EXPORT_MATMUL
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include "hwy/highway.h"
 #include "src/matmul/float-inl.h"
 #include "src/matmul/matmul_kernels.h"
+#include "src/simd/dispatch_macros.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace axq {
@@ -22,19 +23,9 @@ HWY_AFTER_NAMESPACE();
 namespace axq {
 namespace {
 
-HWY_EXPORT(MatmulF32);
-HWY_EXPORT(MatmulF16);
-HWY_EXPORT(MatmulBf16);
-
-void DispatchMatmulF32(const MatmulProblem& p, int64_t begin, int64_t end) {
-  HWY_DYNAMIC_DISPATCH(MatmulF32)(p, begin, end);
-}
-void DispatchMatmulF16(const MatmulProblem& p, int64_t begin, int64_t end) {
-  HWY_DYNAMIC_DISPATCH(MatmulF16)(p, begin, end);
-}
-void DispatchMatmulBf16(const MatmulProblem& p, int64_t begin, int64_t end) {
-  HWY_DYNAMIC_DISPATCH(MatmulBf16)(p, begin, end);
-}
+AXQ_EXPORT_MATMUL(F32)
+AXQ_EXPORT_MATMUL(F16)
+AXQ_EXPORT_MATMUL(Bf16)
 
 }  // namespace
 

@@ -6,26 +6,15 @@
 #include "src/matmul/i2s-inl.h"
 #include "src/matmul/ternary_blocks-inl.h"
 #include "src/matmul/matmul_kernels.h"
+#include "src/simd/dispatch_macros.h"
 
 #if HWY_ONCE
 namespace axq {
 namespace {
 
-HWY_EXPORT(MatmulI2s);
-HWY_EXPORT(MatmulTq2);
-HWY_EXPORT(MatmulTq1);
-
-void DispatchMatmulI2s(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
-  HWY_DYNAMIC_DISPATCH(MatmulI2s)(p, row_begin, row_end);
-}
-
-void DispatchMatmulTq2(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
-  HWY_DYNAMIC_DISPATCH(MatmulTq2)(p, row_begin, row_end);
-}
-
-void DispatchMatmulTq1(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
-  HWY_DYNAMIC_DISPATCH(MatmulTq1)(p, row_begin, row_end);
-}
+AXQ_EXPORT_MATMUL(I2s)
+AXQ_EXPORT_MATMUL(Tq2)
+AXQ_EXPORT_MATMUL(Tq1)
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "axq/axq.h"
 #include "src/tools/commands.h"
@@ -70,6 +71,19 @@ bool IntOption(int argc, char** argv, int* i, long long min, long long max, long
   return true;
 }
 
+// A repeatable integer option: the first use replaces the defaults in
+// *values, later ones append.
+template <class T>
+bool RepeatedIntOption(int argc, char** argv, int* i, long long min, long long max, bool* given,
+                       std::vector<T>* values, int* status) {
+  long long v = 0;
+  if (!IntOption(argc, argv, i, min, max, &v, status)) return false;
+  if (!*given) values->clear();
+  *given = true;
+  values->push_back(static_cast<T>(v));
+  return true;
+}
+
 int Demo(int argc, char** argv) {
   axq_tool::DemoOptions options;
   int status = 0;
@@ -102,15 +116,9 @@ int BenchMatmul(int argc, char** argv) {
     const std::string arg = argv[i];
     long long v = 0;
     if (arg == "--n") {
-      if (!IntOption(argc, argv, &i, 1, 4096, &v, &status)) return status;
-      if (!batch_given) options.batch.clear();
-      batch_given = true;
-      options.batch.push_back(v);
+      if (!RepeatedIntOption(argc, argv, &i, 1, 4096, &batch_given, &options.batch, &status)) return status;
     } else if (arg == "--threads") {
-      if (!IntOption(argc, argv, &i, 1, 1024, &v, &status)) return status;
-      if (!threads_given) options.threads.clear();
-      threads_given = true;
-      options.threads.push_back(static_cast<unsigned>(v));
+      if (!RepeatedIntOption(argc, argv, &i, 1, 1024, &threads_given, &options.threads, &status)) return status;
     } else if (arg == "--rows" || arg == "--cols") {
       if (!IntOption(argc, argv, &i, 1, 1 << 16, &v, &status)) return status;
       (arg == "--rows" ? options.rows : options.cols) = v;
@@ -151,15 +159,9 @@ int Bench(int argc, char** argv) {
     const std::string arg = argv[i];
     long long v = 0;
     if (arg == "--size") {
-      if (!IntOption(argc, argv, &i, 1024, 1LL << 34, &v, &status)) return status;
-      if (!sizes_given) options.sizes.clear();
-      sizes_given = true;
-      options.sizes.push_back(v);
+      if (!RepeatedIntOption(argc, argv, &i, 1024, 1LL << 34, &sizes_given, &options.sizes, &status)) return status;
     } else if (arg == "--threads") {
-      if (!IntOption(argc, argv, &i, 1, 1024, &v, &status)) return status;
-      if (!threads_given) options.threads.clear();
-      threads_given = true;
-      options.threads.push_back(static_cast<unsigned>(v));
+      if (!RepeatedIntOption(argc, argv, &i, 1, 1024, &threads_given, &options.threads, &status)) return status;
     } else if (arg == "--samples") {
       if (!IntOption(argc, argv, &i, 1, 1000, &v, &status)) return status;
       options.samples = static_cast<int>(v);

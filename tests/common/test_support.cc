@@ -51,6 +51,22 @@ std::vector<VectorCase> ReadManifest() {
   return cases;
 }
 
+std::vector<I2sCase> ReadI2sManifest() {
+  std::ifstream in(VectorDir() + "/i2s_manifest.tsv");
+  if (!in) throw std::runtime_error("cannot open i2s_manifest.tsv in " + VectorDir());
+  std::vector<I2sCase> cases;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::istringstream fields(line);
+    I2sCase c;
+    fields >> c.name >> c.m >> c.k >> c.n;
+    cases.push_back(c);
+  }
+  return cases;
+}
+
 bool IsImplemented(axq_type type) {
   axq_type_info_t info;
   info.struct_size = sizeof(info);

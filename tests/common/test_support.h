@@ -28,6 +28,13 @@ struct VectorCase {
 };
 std::vector<VectorCase> ReadManifest();
 
+// One line of i2s_manifest.tsv: M weight rows of K, N activation rows.
+struct I2sCase {
+  std::string name;
+  int64_t m = 0, k = 0, n = 0;
+};
+std::vector<I2sCase> ReadI2sManifest();
+
 // Types implemented in this build (axq_type_info can_quantize).
 bool IsImplemented(axq_type type);
 

@@ -141,14 +141,9 @@ INSTANTIATE_TEST_SUITE_P(AllTargets, MatmulOnTarget,
 // reference's exact integer sum.
 TEST(I2sVectors, RawDotsMatchBitnet) {
   const std::string dir = axq_test::VectorDir() + "/";
-  std::ifstream manifest(dir + "i2s_manifest.tsv");
-  std::string line;
-  std::getline(manifest, line);
-  while (std::getline(manifest, line)) {
-    std::istringstream fields(line);
-    std::string name;
-    int64_t m = 0, k = 0, n = 0;
-    fields >> name >> m >> k >> n;
+  for (const axq_test::I2sCase& c : axq_test::ReadI2sManifest()) {
+    const std::string& name = c.name;
+    const int64_t m = c.m, k = c.k, n = c.n;
     SCOPED_TRACE(name);
     const std::vector<float> wf = axq_test::ReadFloats(dir + name + ".w.f32");
     const std::vector<float> xf = axq_test::ReadFloats(dir + name + ".act.f32");

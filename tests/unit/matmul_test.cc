@@ -159,16 +159,10 @@ TEST(Matmul, ResultsDoNotDependOnTheThreadCount) {
 // outputs bit for bit, through both I2_S entry points.
 TEST(Matmul, I2sMatchesBitnetVectors) {
   const std::string dir = axq_test::VectorDir() + "/";
-  std::ifstream manifest(dir + "i2s_manifest.tsv");
-  ASSERT_TRUE(manifest.good());
-  std::string line;
-  std::getline(manifest, line);
   int cases = 0;
-  while (std::getline(manifest, line)) {
-    std::istringstream fields(line);
-    std::string name;
-    int64_t m = 0, k = 0, n = 0;
-    fields >> name >> m >> k >> n;
+  for (const axq_test::I2sCase& c : axq_test::ReadI2sManifest()) {
+    const std::string& name = c.name;
+    const int64_t m = c.m, k = c.k, n = c.n;
     SCOPED_TRACE(name);
     ++cases;
     Tensor w32 = FromF32(axq_test::ReadFloats(dir + name + ".w.f32"), k, m);
