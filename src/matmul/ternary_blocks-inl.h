@@ -44,7 +44,37 @@ AXQ_KERNEL_ATTR HWY_INLINE hn::Vec256<int32_t> Tq2BlockDot(const uint8_t* qs, co
   return sum;
 }
 
+// Few activation rows: one weight row at a time (a single stream from
+// memory), each block's sum reduced on its own and the epilogue in scalar
+// f32, the reference's exact operations.
+AXQ_KERNEL_ATTR HWY_INLINE void Tq2SingleRows(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
+  const hn::Full256<int32_t> d32;
+  const int64_t blocks = p.k / kSuperBlock;
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    const uint8_t* w = p.w + row * p.w_row_bytes;
+    for (int64_t n = 0; n < p.x.rows; ++n) {
+      const int8_t* act = p.x.q + n * p.x.q_stride;
+      float acc = 0.0f;
+      for (int64_t b = 0; b < blocks; ++b) {
+        const uint8_t* block = w + b * static_cast<int64_t>(kTq2_0Bytes);
+        __builtin_prefetch(block + 4096, 0, 2);
+        __builtin_prefetch(block + 4096 + 64, 0, 2);
+        const int64_t xb = n * p.x.blocks + b;
+        const int32_t sum = hn::GetLane(hn::SumOfLanes(d32, Tq2BlockDot(block, act + b * kSuperBlock))) -
+                            p.x.sum[xb];
+        const float dw = Fp16ToFp32(LoadLE16(block + kTq2_0DOffset));
+        acc = acc + (dw * p.x.d[xb]) * static_cast<float>(sum);
+      }
+      p.y[n * p.m + row] = acc;
+    }
+  }
+}
+
 AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq2(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
+  if (p.x.rows < kGroupActs) {
+    Tq2SingleRows(p, row_begin, row_end);
+    return;
+  }
   const hn::CappedTag<float, kGroupRows> df;
   const hn::RebindToSigned<decltype(df)> di;
   const int64_t blocks = p.k / kSuperBlock;

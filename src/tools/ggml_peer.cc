@@ -135,8 +135,12 @@ double GgmlPeer::TimeMatmul(int type_id, const std::vector<const void*>& weights
     graphs[i] = a.new_graph(xctx);
     a.build_forward_expand(graphs[i], out[i]);
   }
-  void* wbuft = repack && a.cpu_repack_buffer_type != nullptr ? a.cpu_repack_buffer_type()
-                                                              : a.cpu_buffer_type();
+  // Only Q4_0 has a repacked form for this CPU in this ggml build (its
+  // repack buffer crashes on types it cannot take; ggml's scheduler would
+  // have asked first), so other types stay in the plain CPU buffer, which
+  // is where llama.cpp puts them too.
+  const bool use_repack = repack && type_id == 2 && a.cpu_repack_buffer_type != nullptr;
+  void* wbuft = use_repack ? a.cpu_repack_buffer_type() : a.cpu_buffer_type();
   void* wbuf = a.alloc_ctx_tensors_from_buft(wctx, wbuft);
   void* xbuf = a.alloc_ctx_tensors_from_buft(xctx, a.cpu_buffer_type());
   void* backend = a.cpu_init();

@@ -31,8 +31,9 @@ class GgmlPeer {
   const std::string& cpu_variant() const { return cpu_variant_; }
   // Median seconds of ggml_mul_mat(W, X) on the CPU backend with `threads`
   // threads, cycling through `weights` (copies of one m x k tensor of ggml
-  // bytes); X is n rows of k floats. `repack` places the weights in ggml's
-  // CPU repack buffer (as llama.cpp does by default). The product of the
+  // bytes); X is n rows of k floats. `repack` places Q4_0 weights in ggml's
+  // CPU repack buffer (as llama.cpp does by default; other types have no
+  // repacked form there). The product of the
   // first copy goes to y (n x m). Negative on failure.
   double TimeMatmul(int type_id, const std::vector<const void*>& weights, size_t bytes, int64_t m,
                     int64_t k, const float* x, int64_t n, unsigned threads, int samples,
