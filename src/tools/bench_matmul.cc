@@ -59,7 +59,7 @@ int RunMatmulBench(const MatmulBenchOptions& options) {
               axq_version_string(), axq_simd_target_name(), static_cast<long long>(m),
               static_cast<long long>(k), options.samples);
   std::printf("(weights rotated through >= %lld MiB; read = memory-read loop over %lld MiB, "
-              "same threads)\n\n",
+              "same threads, timed beside each row)\n\n",
               static_cast<long long>(options.rotate_bytes >> 20),
               static_cast<long long>(memory.size() * 8 >> 20));
   if (ggml.loaded() && ggml.CanMatmul(AXQ_TYPE_Q4_0)) {
@@ -69,9 +69,6 @@ int RunMatmulBench(const MatmulBenchOptions& options) {
   std::printf("%-7s %3s %4s %9s %9s %9s %8s %10s %9s\n", "type", "thr", "N", "ms", "GB/s", "read",
               "of read", "Gop/s", "ggml ms (axq faster by), max |diff| / max |y|");
   for (unsigned threads : options.threads) {
-    const double read = MedianRate(static_cast<double>(memory.size() * 8), options.samples, [&] {
-      (void)ReadAllWords(memory.data(), static_cast<int64_t>(memory.size()), threads);
-    });
     for (const std::string& name : types) {
       const bool repack = name.size() > 2 && name.compare(name.size() - 2, 2, "+r") == 0;
       const std::string type_name = repack ? name.substr(0, name.size() - 2) : name;
@@ -129,6 +126,11 @@ int RunMatmulBench(const MatmulBenchOptions& options) {
           next = (next + 1) % weights.size();
         });
         if (!Check(ok ? AXQ_OK : AXQ_ERR_INTERNAL, "matmul")) return 1;
+        // The read bound is measured right after, on the same threads, so
+        // that both see the same neighbours on a shared machine.
+        const double read = MedianRate(static_cast<double>(memory.size() * 8), options.samples, [&] {
+          (void)ReadAllWords(memory.data(), static_cast<int64_t>(memory.size()), threads);
+        });
         const double seconds = 1.0 / (rate * 1e9);
         const double gbps = static_cast<double>(bytes) / seconds / 1e9;
         const double gops = 2.0 * m * k * n / seconds / 1e9;
