@@ -32,17 +32,22 @@ AXQ_KERNEL_ATTR HWY_INLINE hn::Vec256<int32_t> Tq2BlockDot(const uint8_t* qs, co
   const hn::Full256<uint8_t> du8;
   const hn::Full256<int8_t> di8;
   const hn::Vec256<uint8_t> three = hn::Set(du8, 3);
-  hn::Vec256<int32_t> sum = hn::Zero(hn::Full256<int32_t>());
+  // Four accumulators, one per 2-bit group, so the eight dot products form
+  // short dependency chains (integer sums: the order is free).
+  const hn::Full256<int32_t> d32;
+  hn::Vec256<int32_t> s0 = hn::Zero(d32), s1 = hn::Zero(d32), s2 = hn::Zero(d32), s3 = hn::Zero(d32);
   for (int h = 0; h < 2; ++h) {
     const hn::Vec256<uint8_t> v = hn::LoadU(du8, qs + 32 * h);
     const int8_t* a = act + 128 * h;
-    sum = DotU8I8x32(sum, hn::And(v, three), hn::LoadU(di8, a));
-    sum = DotU8I8x32(sum, hn::And(hn::ShiftRight<2>(v), three), hn::LoadU(di8, a + 32));
-    sum = DotU8I8x32(sum, hn::And(hn::ShiftRight<4>(v), three), hn::LoadU(di8, a + 64));
-    sum = DotU8I8x32(sum, hn::ShiftRight<6>(v), hn::LoadU(di8, a + 96));
+    s0 = DotU8I8x32(s0, hn::And(v, three), hn::LoadU(di8, a));
+    s1 = DotU8I8x32(s1, hn::And(hn::ShiftRight<2>(v), three), hn::LoadU(di8, a + 32));
+    s2 = DotU8I8x32(s2, hn::And(hn::ShiftRight<4>(v), three), hn::LoadU(di8, a + 64));
+    s3 = DotU8I8x32(s3, hn::ShiftRight<6>(v), hn::LoadU(di8, a + 96));
   }
-  return sum;
+  return hn::Add(hn::Add(s0, s1), hn::Add(s2, s3));
 }
+
+constexpr int64_t kTq2PrefetchBytes = 16384;
 
 // Few activation rows: one weight row at a time (a single stream from
 // memory), each block's sum reduced on its own and the epilogue in scalar
@@ -57,12 +62,12 @@ AXQ_KERNEL_ATTR HWY_INLINE void Tq2SingleRows(const MatmulProblem& p, int64_t ro
       float acc = 0.0f;
       for (int64_t b = 0; b < blocks; ++b) {
         const uint8_t* block = w + b * static_cast<int64_t>(kTq2_0Bytes);
-        __builtin_prefetch(block + 4096, 0, 2);
-        __builtin_prefetch(block + 4096 + 64, 0, 2);
+        __builtin_prefetch(block + kTq2PrefetchBytes, 0, 2);
+        __builtin_prefetch(block + kTq2PrefetchBytes + 64, 0, 2);
         const int64_t xb = n * p.x.blocks + b;
         const int32_t sum = hn::GetLane(hn::SumOfLanes(d32, Tq2BlockDot(block, act + b * kSuperBlock))) -
                             p.x.sum[xb];
-        const float dw = Fp16ToFp32(LoadLE16(block + kTq2_0DOffset));
+        const float dw = _cvtsh_ss(LoadLE16(block + kTq2_0DOffset));  // exact, as Fp16ToFp32
         acc = acc + (dw * p.x.d[xb]) * static_cast<float>(sum);
       }
       p.y[n * p.m + row] = acc;
