@@ -150,7 +150,78 @@ HWY_INLINE void DecodeTq1Codes(const uint8_t* block, uint8_t* codes) {
   }
 }
 
+#if HWY_TARGET <= HWY_AVX2
+// The same decoding in 16-bit lanes: digit n of byte b is
+// ((b * 3^n mod 256) * 3) >> 8.
+AXQ_KERNEL_ATTR HWY_INLINE void DecodeTq1CodesSimd(const uint8_t* block, uint8_t* codes) {
+  const hn::Full256<uint16_t> d16;
+  const hn::Full256<int16_t> di16;
+  const hn::Full128<uint8_t> d8;
+  static constexpr uint16_t kPow3[5] = {1, 3, 9, 27, 81};
+  // qs[0..15], qs[16..31] (elements 32n + m) and qs[32..47] (160 + 16n + m).
+  const hn::Vec256<uint16_t> parts[3] = {hn::PromoteTo(d16, hn::LoadU(d8, block)),
+                                         hn::PromoteTo(d16, hn::LoadU(d8, block + 16)),
+                                         hn::PromoteTo(d16, hn::LoadU(d8, block + 32))};
+  for (int n = 0; n < 5; ++n) {
+    const hn::Vec256<uint16_t> pow3 = hn::Set(d16, kPow3[n]);
+    for (int part = 0; part < 3; ++part) {
+      const hn::Vec256<uint16_t> shifted = hn::And(hn::Mul(parts[part], pow3), hn::Set(d16, 0xFF));
+      const hn::Vec256<uint16_t> digit = hn::ShiftRight<8>(hn::Mul(shifted, hn::Set(d16, 3)));
+      uint8_t* dst = part < 2 ? codes + 32 * n + 16 * part : codes + 160 + 16 * n;
+      hn::StoreU(hn::DemoteTo(d8, hn::BitCast(di16, digit)), d8, dst);
+    }
+  }
+  for (int j = 0; j < 4; ++j) {
+    for (int n = 0; n < 4; ++n) codes[240 + 4 * n + j] = static_cast<uint8_t>(Tq1Digit(block[48 + j], n));
+  }
+}
+#define AXQ_DECODE_TQ1 DecodeTq1CodesSimd
+
+// Sum over 256 decoded codes times activations, four accumulators.
+AXQ_KERNEL_ATTR HWY_INLINE hn::Vec256<int32_t> CodesDot256(const uint8_t* codes, const int8_t* act) {
+  const hn::Full256<uint8_t> du8;
+  const hn::Full256<int8_t> di8;
+  const hn::Full256<int32_t> d32;
+  hn::Vec256<int32_t> s[4] = {hn::Zero(d32), hn::Zero(d32), hn::Zero(d32), hn::Zero(d32)};
+  for (int c = 0; c < 8; ++c) s[c % 4] = DotU8I8x32(s[c % 4], hn::LoadU(du8, codes + 32 * c), hn::LoadU(di8, act + 32 * c));
+  return hn::Add(hn::Add(s[0], s[1]), hn::Add(s[2], s[3]));
+}
+
+// Few activation rows: one weight row at a time, as Tq2SingleRows.
+AXQ_KERNEL_ATTR HWY_INLINE void Tq1SingleRows(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
+  const hn::Full256<int32_t> d32;
+  const int64_t blocks = p.k / kSuperBlock;
+  HWY_ALIGN uint8_t codes[kSuperBlock];
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    const uint8_t* w = p.w + row * p.w_row_bytes;
+    for (int64_t n = 0; n < p.x.rows; ++n) {
+      const int8_t* act = p.x.q + n * p.x.q_stride;
+      float acc = 0.0f;
+      for (int64_t b = 0; b < blocks; ++b) {
+        const uint8_t* block = w + b * static_cast<int64_t>(kTq1_0Bytes);
+        __builtin_prefetch(block + kTq2PrefetchBytes, 0, 2);
+        DecodeTq1CodesSimd(block, codes);
+        const int64_t xb = n * p.x.blocks + b;
+        const int32_t sum = hn::GetLane(hn::SumOfLanes(d32, CodesDot256(codes, act + b * kSuperBlock))) -
+                            p.x.sum[xb];
+        const float dw = _cvtsh_ss(LoadLE16(block + kTq1_0DOffset));  // exact, as Fp16ToFp32
+        acc = acc + (dw * p.x.d[xb]) * static_cast<float>(sum);
+      }
+      p.y[n * p.m + row] = acc;
+    }
+  }
+}
+#else
+#define AXQ_DECODE_TQ1 DecodeTq1Codes
+#endif
+
 AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq1(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
+#if HWY_TARGET <= HWY_AVX2
+  if (p.x.rows < kGroupActs) {
+    Tq1SingleRows(p, row_begin, row_end);
+    return;
+  }
+#endif
   const hn::ScalableTag<float> df;
   const hn::RebindToSigned<decltype(df)> di;
   constexpr size_t kMax = hn::MaxLanes(decltype(df)());
@@ -165,7 +236,7 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq1(const MatmulProblem& p, int64_t row_
     std::fill(acc.begin(), acc.end(), 0.0f);
     for (int64_t b = 0; b < blocks; ++b) {
       const int64_t at = b * static_cast<int64_t>(kTq1_0Bytes);
-      for (int64_t r = 0; r < lanes; ++r) DecodeTq1Codes(w[r] + at, codes.data() + r * kSuperBlock);
+      for (int64_t r = 0; r < lanes; ++r) AXQ_DECODE_TQ1(w[r] + at, codes.data() + r * kSuperBlock);
       const hn::Vec<decltype(df)> dw = LoadHalfField(df, w, at + kTq1_0DOffset);
       for (int64_t n = 0; n < p.x.rows; ++n) {
         const int8_t* act = p.x.q + n * p.x.q_stride + b * kSuperBlock;
@@ -176,13 +247,7 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq1(const MatmulProblem& p, int64_t row_
         const hn::Full256<int8_t> di8;
         const hn::Full256<int32_t> d256;
         hn::Vec256<int32_t> parts[kMax];
-        for (int64_t r = 0; r < lanes; ++r) {
-          hn::Vec256<int32_t> sum = hn::Zero(d256);
-          for (int c = 0; c < kSuperBlock; c += 32) {
-            sum = DotU8I8x32(sum, hn::LoadU(du8, codes.data() + r * kSuperBlock + c), hn::LoadU(di8, act + c));
-          }
-          parts[r] = sum;
-        }
+        for (int64_t r = 0; r < lanes; ++r) parts[r] = CodesDot256(codes.data() + r * kSuperBlock, act);
         // 8-lane partial sums of `lanes` rows; pair them into full vectors.
 #if HWY_TARGET <= HWY_AVX3
         const hn::Full512<int32_t> d512;
@@ -213,5 +278,7 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq1(const MatmulProblem& p, int64_t row_
 }  // namespace HWY_NAMESPACE
 }  // namespace axq
 HWY_AFTER_NAMESPACE();
+
+#undef AXQ_DECODE_TQ1
 
 #endif  // AXQ_MATMUL_TERNARY_BLOCKS_INL_H_
