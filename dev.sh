@@ -14,7 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 
 packages=(build-essential pkg-config meson ninja-build python3 libhwy-dev libgtest-dev
-          libgmock-dev libbenchmark-dev binutils clang-14)
+          libgmock-dev libbenchmark-dev binutils clang-14
+          swig golang-go)
 
 install_missing() {
   local missing=()

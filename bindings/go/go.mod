@@ -1,0 +1,3 @@
+module libaxq.dev/go/axq
+
+go 1.19
