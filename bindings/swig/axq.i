@@ -16,6 +16,11 @@
  */
 %module AxqNative
 
+%begin %{
+/* clock_gettime under -std=c99 (before any system header). */
+#define _POSIX_C_SOURCE 200809L
+%}
+
 %{
 #include <string.h>
 #include <time.h>
