@@ -15,7 +15,7 @@ cd "$here"
 
 packages=(build-essential pkg-config meson ninja-build python3 libhwy-dev libgtest-dev
           libgmock-dev libbenchmark-dev binutils clang-14
-          swig golang-go default-jdk-headless junit4)
+          swig golang-go default-jdk-headless junit4 mono-devel nunit-console)
 
 install_missing() {
   local missing=()

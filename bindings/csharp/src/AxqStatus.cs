@@ -1,0 +1,60 @@
+namespace Axq {
+
+/// <summary>A libaxq status code; the values are the C API's and never change.</summary>
+public enum AxqStatus {
+  Ok = 0,
+  InvalidArgument = -1,
+  Unsupported = -2,
+  UnknownType = -3,
+  BufferTooSmall = -4,
+  NonFinite = -5,
+  OutOfMemory = -6,
+  IO = -7,
+  CorruptData = -8,
+  Internal = -99,
+}
+
+/// <summary>Tensor element types; the values are the GGUF/ggml type ids.</summary>
+public enum AxqType {
+  F32 = 0,
+  F16 = 1,
+  Q4_0 = 2,
+  Q4_1 = 3,
+  Q5_0 = 6,
+  Q5_1 = 7,
+  Q8_0 = 8,
+  Q8_1 = 9,
+  Q2_K = 10,
+  Q3_K = 11,
+  Q4_K = 12,
+  Q5_K = 13,
+  Q6_K = 14,
+  Q8_K = 15,
+  BF16 = 30,
+  TQ1_0 = 34,
+  TQ2_0 = 35,
+  /// <summary>BitNet b1.58 weights, bitnet.cpp's layout.</summary>
+  I2_S = 36,
+  /// <summary>BitNet int8 activations.</summary>
+  I8_S = 37,
+}
+
+/// <summary>How I2_S, TQ1_0 and TQ2_0 map floats to trits.</summary>
+public enum TernaryRule {
+  /// <summary>The reference implementations' own rule (bitnet.cpp, ggml).</summary>
+  Reference = 0,
+  /// <summary>BitNet b1.58's absmean ternarizer.</summary>
+  Absmean = 1,
+}
+
+/// <summary>A failed libaxq call: its status and the library's message.</summary>
+public class AxqException : System.Exception {
+  public AxqException(AxqStatus status, string message) : base(message) {
+    Status = status;
+  }
+
+  /// <summary>What kind of failure this was.</summary>
+  public AxqStatus Status { get; }
+}
+
+}

@@ -1,0 +1,29 @@
+/* C# entry point: array typemaps, then the shared interface.
+   Arrays reach C pinned, not copied (arrays_csharp.i's FIXED[] typemaps
+   use `fixed`); their lengths stay separate arguments that the Axq layer
+   fills. Every wrapper that pins needs the unsafe modifier. */
+%include <arrays_csharp.i>
+
+%apply float FIXED[] { const float *src, float *dst };
+%apply unsigned char FIXED[] { const uint8_t *bytes, uint8_t *out };
+/* int64_t is C long here (-DSWIGWORDSIZE64), 64-bit like C#'s long. */
+CSHARP_ARRAYS_FIXED(int64_t, long)
+%apply int64_t FIXED[] { const int64_t *dims };
+/* 64-bit values stay 64-bit (SWIG maps C long to C# int); size_t is ulong. */
+%apply long long { int64_t };
+%apply unsigned long long { size_t };
+
+%csmethodmodifiers quantize_row "public unsafe";
+%csmethodmodifiers dequantize_row "public unsafe";
+%csmethodmodifiers tensor_create "public unsafe";
+%csmethodmodifiers tensor_from_f32 "public unsafe";
+%csmethodmodifiers tensor_from_bytes "public unsafe";
+%csmethodmodifiers tensor_read "public unsafe";
+%csmethodmodifiers tensor_read_f32 "public unsafe";
+%csmethodmodifiers c_quantize_row_seconds "public unsafe";
+
+/* The generated layer is internal to the Axq assembly. */
+%pragma(csharp) moduleclassmodifiers="internal class"
+%typemap(csclassmodifiers) SWIGTYPE, SWIGTYPE *, SWIGTYPE & "internal class"
+
+%include "axq.i"
