@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs the Go binding's tests and example against the libaxq of a build
-# tree: `run_tests.sh SRC_ROOT BUILD_ROOT GENERATED_DIR` (from meson test).
+# tree: `run_tests.sh SRC_ROOT BUILD_ROOT GENERATED_DIR [bench]` (from
+# meson test; bench: the overhead benchmark instead).
 # The module is assembled in the build tree: the sources, plus the SWIG
 # output in internal/raw; cgo finds libaxq through a pkg-config file made
 # for the build tree.
 set -euo pipefail
-src=$1 build=$2 generated=$3
+src=$1 build=$2 generated=$3 mode=${4:-test}
 work="$build/bindings/go-work"
 rm -rf "$work"
 mkdir -p "$work/bindings" "$work/examples" "$work/pkgconfig"
@@ -24,6 +25,9 @@ export GOCACHE="$build/bindings/go-cache" GOPATH="$build/bindings/go-path"
 export GOFLAGS=-mod=mod GOPROXY=off CGO_ENABLED=1
 export AXQ_VECTOR_DIR="$src/tests/data/ggml-vectors"
 cd "$work/bindings/go"
+if [ "$mode" = bench ]; then
+  exec go test -run '^$' -bench QuantizeRow -count 5 .
+fi
 go vet -unsafeptr=false ./...
 go test -count=1 ./...
 cd "$work/examples/go"
