@@ -1,6 +1,7 @@
 #!/bin/sh
-# Installs the build into a scratch DESTDIR, then builds examples/quantize.c
-# with nothing but `pkg-config axq` and runs it against that install.
+# Installs the build into a scratch DESTDIR, then builds the C examples
+# (examples/c) with nothing but `pkg-config axq` and runs them against that
+# install.
 set -eu
 build_dir=$1
 source_dir=$2
@@ -16,8 +17,11 @@ libdir=$(pkg-config --variable=libdir axq)
 cflags=$(pkg-config --cflags axq)
 libs=$(pkg-config --libs axq)
 pkg-config --static --libs axq >/dev/null
-cc -std=c99 -Wall -Werror $sanitize $cflags "$source_dir/examples/quantize.c" $libs -lm -o "$stage/quantize"
-LD_LIBRARY_PATH="$libdir" "$stage/quantize"
+for example in quantize matmul; do
+  cc -std=c99 -Wall -Werror $sanitize $cflags "$source_dir/examples/c/$example.c" $libs -lm \
+    -o "$stage/$example"
+  LD_LIBRARY_PATH="$libdir" "$stage/$example"
+done
 [ -L "$libdir/libaxq.so" ] && [ -e "$libdir/libaxq.so.0" ]
 objdump -p "$libdir/libaxq.so.0" | grep -q 'SONAME *libaxq.so.0'
 echo "1 passed, 0 failed"
