@@ -155,6 +155,17 @@ int64_t dequantize_row(int type, const uint8_t *bytes, size_t bytes_len, float *
   return (int64_t)axq_dequantize_row(dst, (int64_t)dst_len, (axq_type)type, bytes, bytes_len);
 }
 
+/* The same over memory a language hands over as a whole (Java's direct NIO
+   buffers); wrapped only where a language's interface file names them. */
+int64_t quantize_row_direct(int type, const float *src_direct, size_t src_direct_len,
+                            uint8_t *out_direct, size_t out_direct_len) {
+  return quantize_row(type, src_direct, src_direct_len, out_direct, out_direct_len);
+}
+int64_t dequantize_row_direct(int type, const uint8_t *bytes_direct, size_t bytes_direct_len,
+                              float *dst_direct, size_t dst_direct_len) {
+  return dequantize_row(type, bytes_direct, bytes_direct_len, dst_direct, dst_direct_len);
+}
+
 /* Tensors. */
 axq_tensor_t *tensor_create(int type, const int64_t *dims, size_t ndim) {
   axq_tensor_t *t = NULL;

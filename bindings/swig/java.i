@@ -33,6 +33,41 @@ AXQ_JAVA_ARRAY(const uint8_t *, bytes, bytes_len, byte[], jbyteArray, JNI_ABORT)
 AXQ_JAVA_ARRAY(uint8_t *, out, out_len, byte[], jbyteArray, 0)
 AXQ_JAVA_ARRAY(const int64_t *, dims, ndim, long[], jlongArray, JNI_ABORT)
 
+/* Direct NIO buffers: their memory from position() for remaining()
+   elements (the org.axq layer checks that they are direct and in native
+   byte order). */
+%define AXQ_JAVA_DIRECT(CTYPE, NAME, LEN, JBUFFER)
+%typemap(jni) (CTYPE NAME, size_t LEN) "jobject"
+%typemap(jtype) (CTYPE NAME, size_t LEN) "JBUFFER"
+%typemap(jstype) (CTYPE NAME, size_t LEN) "JBUFFER"
+%typemap(javain) (CTYPE NAME, size_t LEN) "$javainput"
+%typemap(in) (CTYPE NAME, size_t LEN) %{
+  {
+    jclass buffer_class;
+    jint position, remaining;
+    $1 = ($1_ltype)(*jenv)->GetDirectBufferAddress(jenv, $input);
+    if (!$1) {
+      SWIG_JavaThrowException(jenv, SWIG_JavaIllegalArgumentException, "not a direct buffer");
+      return $null;
+    }
+    buffer_class = (*jenv)->GetObjectClass(jenv, $input);
+    position = (*jenv)->CallIntMethod(jenv, $input,
+        (*jenv)->GetMethodID(jenv, buffer_class, "position", "()I"));
+    remaining = (*jenv)->CallIntMethod(jenv, $input,
+        (*jenv)->GetMethodID(jenv, buffer_class, "remaining", "()I"));
+    $1 += position;
+    $2 = (size_t)remaining;
+  }
+%}
+%enddef
+
+AXQ_JAVA_DIRECT(const float *, src_direct, src_direct_len, java.nio.FloatBuffer)
+AXQ_JAVA_DIRECT(float *, dst_direct, dst_direct_len, java.nio.FloatBuffer)
+AXQ_JAVA_DIRECT(const uint8_t *, bytes_direct, bytes_direct_len, java.nio.ByteBuffer)
+AXQ_JAVA_DIRECT(uint8_t *, out_direct, out_direct_len, java.nio.ByteBuffer)
+%rename("%s") quantize_row_direct;
+%rename("%s") dequantize_row_direct;
+
 /* 64-bit results stay 64-bit: SWIG maps C long (int64_t here) to Java int. */
 %apply long long { int64_t };
 

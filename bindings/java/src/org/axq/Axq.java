@@ -1,5 +1,9 @@
 package org.axq;
 
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import org.axq.internal.AxqNative;
 
 /** libaxq: rows, matmuls and process-wide settings. Every failure throws {@link AxqException}. */
@@ -29,6 +33,41 @@ public final class Axq {
   public static int quantizeRow(AxqType type, float[] src, byte[] out) {
     Native.load();
     return (int) Native.check(AxqNative.quantize_row(type.id(), src, out));
+  }
+
+  /**
+   * Quantizes src's remaining values into dst from its position, without
+   * copying: both must be direct buffers, src in native byte order. Advances
+   * src to its limit and dst past the bytes written, which it returns.
+   */
+  public static int quantizeRow(AxqType type, FloatBuffer src, ByteBuffer dst) {
+    requireDirect(src, src.isDirect(), src.order(), "src");
+    requireDirect(dst, dst.isDirect(), ByteOrder.nativeOrder(), "dst");
+    Native.load();
+    int written = (int) Native.check(AxqNative.quantize_row_direct(type.id(), src, dst));
+    src.position(src.limit());
+    dst.position(dst.position() + written);
+    return written;
+  }
+
+  /**
+   * Expands src's remaining bytes into dst's remaining values without
+   * copying (direct buffers, dst in native byte order); advances both.
+   */
+  public static void dequantizeRow(AxqType type, ByteBuffer src, FloatBuffer dst) {
+    requireDirect(src, src.isDirect(), ByteOrder.nativeOrder(), "src");
+    requireDirect(dst, dst.isDirect(), dst.order(), "dst");
+    Native.load();
+    Native.check(AxqNative.dequantize_row_direct(type.id(), src, dst));
+    src.position(src.limit());
+    dst.position(dst.limit());
+  }
+
+  private static void requireDirect(Buffer b, boolean direct, ByteOrder order, String name) {
+    if (!direct) throw new IllegalArgumentException(name + ": not a direct buffer (use the array form)");
+    if (order != ByteOrder.nativeOrder()) {
+      throw new IllegalArgumentException(name + ": values must be in native byte order (order(ByteOrder.nativeOrder()))");
+    }
   }
 
   /** Expands n elements of type held in src (exactly their bytes). */

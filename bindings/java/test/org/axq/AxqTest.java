@@ -9,6 +9,7 @@ import static org.junit.Assert.fail;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -81,6 +82,42 @@ public class AxqTest {
       float[] back = new float[src.length];
       Axq.dequantizeRow(t, got, back);
       assertSameBits(floats("gauss_n01." + name + ".deq.f32"), back);
+    }
+  }
+
+  @Test
+  public void directBuffersGoWithoutCopies() throws IOException {
+    float[] src = floats("gauss_n01.in.f32");
+    byte[] want = bytes("gauss_n01.q4_0.bin");
+    FloatBuffer in = ByteBuffer.allocateDirect(4 * (src.length + 3)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    in.position(3);
+    in.put(src).flip().position(3);  // values at 3.., so position is honoured
+    ByteBuffer out = ByteBuffer.allocateDirect(want.length + 8);
+    out.position(8);
+    assertEquals(want.length, Axq.quantizeRow(AxqType.Q4_0, in, out));
+    assertEquals(8 + want.length, out.position());
+    byte[] got = new byte[want.length];
+    out.position(8);
+    out.get(got);
+    assertArrayEquals(want, got);
+    out.position(8);
+    FloatBuffer back = ByteBuffer.allocateDirect(4 * src.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    Axq.dequantizeRow(AxqType.Q4_0, out, back);
+    back.flip();
+    float[] values = new float[src.length];
+    back.get(values);
+    assertSameBits(floats("gauss_n01.q4_0.deq.f32"), values);
+    try {
+      Axq.quantizeRow(AxqType.Q4_0, FloatBuffer.wrap(src), out);
+      fail("a heap buffer was accepted");
+    } catch (IllegalArgumentException expected) {
+      assertTrue(expected.getMessage().contains("direct"));
+    }
+    try {
+      Axq.quantizeRow(AxqType.Q4_0, ByteBuffer.allocateDirect(4 * 32).order(ByteOrder.BIG_ENDIAN).asFloatBuffer(), out);
+      fail("a big-endian buffer was accepted");
+    } catch (IllegalArgumentException expected) {
+      assertTrue(expected.getMessage().contains("byte order"));
     }
   }
 
