@@ -10,7 +10,7 @@ rm -rf "$work"
 mkdir -p "$work"
 cp "$dir/Axq.dll" "$dir/libaxq_csharp.so" "$work/"
 nunit=/usr/lib/cli/nunit.framework-2.6.3/nunit.framework.dll
-mcs -nologo -target:library -out:"$work/AxqTests.dll" -r:"$work/Axq.dll" -r:"$nunit" \
+mcs -nologo -unsafe -target:library -out:"$work/AxqTests.dll" -r:"$work/Axq.dll" -r:"$nunit" \
   "$src/bindings/csharp/tests/AxqTests.cs"
 mcs -nologo -out:"$work/Example.exe" -r:"$work/Axq.dll" "$src/examples/csharp/Example.cs"
 export AXQ_VECTOR_DIR="$src/tests/data/ggml-vectors"

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using Axq.Internal;
 
 namespace Axq {
@@ -26,6 +27,24 @@ public static class Quantizer {
     if (src == null) throw new ArgumentNullException(nameof(src));
     if (dst == null) throw new ArgumentNullException(nameof(dst));
     return (int)Native.Check(AxqNative.quantize_row((int)type, src, (ulong)src.Length, dst, (ulong)dst.Length));
+  }
+
+  /// <summary>Quantizes src into dst (any memory a span covers), pinned, not copied; returns the bytes written.</summary>
+  public static unsafe int QuantizeRow(AxqType type, ReadOnlySpan<float> src, Span<byte> dst) {
+    fixed (float* s = &MemoryMarshal.GetReference(src))
+    fixed (byte* d = &MemoryMarshal.GetReference(dst)) {
+      return (int)Native.Check(AxqNativePINVOKE.quantize_row((int)type, (IntPtr)s, (ulong)src.Length,
+                                                            (IntPtr)d, (ulong)dst.Length));
+    }
+  }
+
+  /// <summary>Expands src into dst (dst.Length elements), pinned, not copied.</summary>
+  public static unsafe void DequantizeRow(AxqType type, ReadOnlySpan<byte> src, Span<float> dst) {
+    fixed (byte* s = &MemoryMarshal.GetReference(src))
+    fixed (float* d = &MemoryMarshal.GetReference(dst)) {
+      Native.Check(AxqNativePINVOKE.dequantize_row((int)type, (IntPtr)s, (ulong)src.Length,
+                                                   (IntPtr)d, (ulong)dst.Length));
+    }
   }
 
   /// <summary>Expands n elements of type held in src (exactly their bytes).</summary>

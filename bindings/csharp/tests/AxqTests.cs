@@ -58,6 +58,23 @@ public class AxqTests {
   }
 
   [Test]
+  public void SpansGoWithoutCopies() {
+    float[] src = Floats("gauss_n01.in.f32");
+    byte[] want = Bytes("gauss_n01.q4_0.bin");
+    float[] padded = new float[src.Length + 3];
+    Array.Copy(src, 0, padded, 3, src.Length);
+    byte[] dst = new byte[want.Length + 8];
+    Assert.AreEqual(want.Length, Quantizer.QuantizeRow(AxqType.Q4_0, new ReadOnlySpan<float>(padded, 3, src.Length),
+                                                       new Span<byte>(dst, 8, want.Length)));
+    CollectionAssert.AreEqual(want, dst.Skip(8).ToArray());
+    float[] back = new float[src.Length];
+    Quantizer.DequantizeRow(AxqType.Q4_0, new ReadOnlySpan<byte>(dst, 8, want.Length), new Span<float>(back));
+    AssertSameBits(Floats("gauss_n01.q4_0.deq.f32"), back);
+    Expect(AxqStatus.InvalidArgument, "src: NULL", () => Quantizer.QuantizeRow(AxqType.Q4_0, ReadOnlySpan<float>.Empty,
+                                                                             new Span<byte>(dst)));
+  }
+
+  [Test]
   public void EveryStatusComesWithTheLibraryMessage() {
     Expect(AxqStatus.InvalidArgument, "multiple of 32", () => Quantizer.QuantizeRow(AxqType.Q4_0, new float[33]));
     Expect(AxqStatus.Unsupported, "q2_K", () => Quantizer.QuantizeRow(AxqType.Q2_K, new float[256]));
