@@ -251,6 +251,23 @@ func TestI2SMatmulMatchesC(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer xi8.Close()
+	codes, scale, sum, err := xi8.I8SRow(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCodes := readFile(t, filepath.Join(dir, "i2s_ternary.act.i8"))[k : 2*k]
+	for i := range codes {
+		if byte(codes[i]) != wantCodes[i] {
+			t.Fatalf("I8SRow code %d = %d", i, codes[i])
+		}
+	}
+	if scale != readFloats(t, filepath.Join(dir, "i2s_ternary.act_scale.f32"))[1] ||
+		sum != int32(binary.LittleEndian.Uint32(readFile(t, filepath.Join(dir, "i2s_ternary.act_sum.i32"))[4:])) {
+		t.Fatalf("I8SRow scale %v sum %d", scale, sum)
+	}
+	if _, _, _, err := xi8.I8SRow(n); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("I8SRow past the end: %v", err)
+	}
 	want := readFloats(t, filepath.Join(dir, "i2s_ternary.out.f32"))
 	for i, run := range []func(y *Tensor) error{
 		func(y *Tensor) error { return MatmulI2S(y, w, x, nil) },

@@ -194,3 +194,24 @@ func (t *Tensor) IsRepacked() bool {
 	defer runtime.KeepAlive(t)
 	return raw.Tensor_is_repacked(h) == 1
 }
+
+// I8SRow returns row `row` of an I8_S tensor: its int8 codes, its scale
+// (127 / absmax) and the sum of its codes, as axq_matmul_i2s_i8 uses them.
+func (t *Tensor) I8SRow(row int) (codes []int8, scale float32, sum int32, err error) {
+	h, err := t.handle()
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer runtime.KeepAlive(t)
+	raw8 := make([]byte, raw.Tensor_dim(h, 0))
+	scaleOut := make([]float32, 1)
+	sumOut := make([]int64, 1)
+	if _, err := check(func() int64 { return raw.I8s_row(h, int64(row), raw8, scaleOut, sumOut) }); err != nil {
+		return nil, 0, 0, err
+	}
+	codes = make([]int8, len(raw8))
+	for i, b := range raw8 {
+		codes[i] = int8(b)
+	}
+	return codes, scaleOut[0], int32(sumOut[0]), nil
+}

@@ -69,6 +69,7 @@
 %rename("%s") tensor_read;
 %rename("%s") tensor_read_f32;
 %rename("%s") tensor_is_repacked;
+%rename("%s") i8s_row;
 %rename("%s") quantize;
 %rename("%s") dequantize;
 %rename("%s") tensor_repack;
@@ -209,6 +210,22 @@ int64_t tensor_read(const axq_tensor_t *t, uint8_t *out, size_t out_len) {
 int64_t tensor_read_f32(const axq_tensor_t *t, float *dst, size_t dst_len) {
   const int64_t r = tensor_read(t, (uint8_t *)dst, dst_len * sizeof(float));
   return r < 0 ? r : r / (int64_t)sizeof(float);
+}
+/* Row `row` of an I8_S tensor: its K codes into out, its scale into dst[0]
+   and its code sum into ints[0]; K, or a negative status. */
+int64_t i8s_row(const axq_tensor_t *t, int64_t row, uint8_t *out, size_t out_len, float *dst,
+                size_t dst_len, int64_t *ints, size_t ints_len) {
+  const int8_t *codes = NULL;
+  float scale = 0.0f;
+  int32_t sum = 0;
+  const axq_status s = axq_i8s_row(t, row, &codes, &scale, &sum);
+  const int64_t k = s == AXQ_OK ? axq_tensor_dim(t, 0) : 0;
+  if (s != AXQ_OK) return (int64_t)s;
+  if ((int64_t)out_len < k || dst_len < 1 || ints_len < 1) return (int64_t)AXQ_ERR_BUFFER_TOO_SMALL;
+  memcpy(out, codes, (size_t)k);
+  dst[0] = scale;
+  ints[0] = sum;
+  return k;
 }
 axq_tensor_t *quantize(const axq_tensor_t *src, int type, int n_threads, int ternary_rule) {
   axq_quantize_options_t opts;

@@ -8,7 +8,7 @@
 %apply unsigned char FIXED[] { const uint8_t *bytes, uint8_t *out };
 /* int64_t is C long here (-DSWIGWORDSIZE64), 64-bit like C#'s long. */
 CSHARP_ARRAYS_FIXED(int64_t, long)
-%apply int64_t FIXED[] { const int64_t *dims };
+%apply int64_t FIXED[] { const int64_t *dims, int64_t *ints };
 /* 64-bit values stay 64-bit (SWIG maps C long to C# int); size_t is ulong. */
 %apply long long { int64_t };
 %apply unsigned long long { size_t };
@@ -20,6 +20,7 @@ CSHARP_ARRAYS_FIXED(int64_t, long)
 %csmethodmodifiers tensor_from_bytes "public unsafe";
 %csmethodmodifiers tensor_read "public unsafe";
 %csmethodmodifiers tensor_read_f32 "public unsafe";
+%csmethodmodifiers i8s_row "public unsafe";
 %csmethodmodifiers c_quantize_row_seconds "public unsafe";
 
 /* The generated layer is internal to the Axq assembly. */

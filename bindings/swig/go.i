@@ -15,5 +15,6 @@ AXQ_GO_SLICE(float *, dst, dst_len, []float32)
 AXQ_GO_SLICE(const uint8_t *, bytes, bytes_len, []byte)
 AXQ_GO_SLICE(uint8_t *, out, out_len, []byte)
 AXQ_GO_SLICE(const int64_t *, dims, ndim, []int64)
+AXQ_GO_SLICE(int64_t *, ints, ints_len, []int64)
 
 %include "axq.i"

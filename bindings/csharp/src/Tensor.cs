@@ -96,6 +96,17 @@ public sealed class Tensor : IDisposable {
     return dst;
   });
 
+  /// <summary>Row `row` of an I8_S tensor, as Matmul.ComputeI2SI8 uses it.</summary>
+  public I8sRow GetI8sRow(long row) => Use(h => {
+    byte[] codes = new byte[AxqNative.tensor_dim(h, 0)];
+    float[] scale = new float[1];
+    long[] sum = new long[1];
+    Native.Check(AxqNative.i8s_row(h, row, codes, (ulong)codes.Length, scale, 1, sum, 1));
+    sbyte[] signed = new sbyte[codes.Length];
+    Buffer.BlockCopy(codes, 0, signed, 0, codes.Length);
+    return new I8sRow(signed, scale[0], (int)sum[0]);
+  });
+
   /// <summary>Quantizes this F32 tensor; threads 0 = all cores (same results for any value).</summary>
   public Tensor Quantize(AxqType type, int threads = 0, TernaryRule rule = TernaryRule.Reference) {
     return Use(h => Wrap(AxqNative.quantize(h, (int)type, threads, (int)rule)));
@@ -106,6 +117,19 @@ public sealed class Tensor : IDisposable {
 
   /// <summary>A row-interleaved copy of Q4_0, Q4_1 or Q8_0 weights: same matmul results, faster.</summary>
   public Tensor Repack() => Use(h => Wrap(AxqNative.tensor_repack(h)));
+}
+
+/// <summary>One row of an I8_S tensor: its int8 codes, scale (127 / absmax) and code sum.</summary>
+public sealed class I8sRow {
+  internal I8sRow(sbyte[] codes, float scale, int sum) {
+    Codes = codes;
+    Scale = scale;
+    Sum = sum;
+  }
+
+  public sbyte[] Codes { get; }
+  public float Scale { get; }
+  public int Sum { get; }
 }
 
 /// <summary>y[n][m] = sum_k w[m][k] * x[n][k]. Failures throw AxqException.</summary>

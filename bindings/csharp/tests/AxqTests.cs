@@ -124,6 +124,11 @@ public class AxqTests {
     using (Tensor y3 = Tensor.Create(AxqType.F32, m, n))
     using (Tensor bad = Tensor.Create(AxqType.F32, m + 1, n)) {
       CollectionAssert.AreEqual(Bytes("i2s_ternary.i2s.bin"), w.ToBytes());
+      I8sRow row = xi8.GetI8sRow(1);
+      CollectionAssert.AreEqual(Bytes("i2s_ternary.act.i8").Skip((int)k).Take((int)k).Select(b => (sbyte)b).ToArray(), row.Codes);
+      Assert.AreEqual(Floats("i2s_ternary.act_scale.f32")[1], row.Scale);
+      Assert.AreEqual(BitConverter.ToInt32(Bytes("i2s_ternary.act_sum.i32"), 4), row.Sum);
+      Expect(AxqStatus.InvalidArgument, "row", () => xi8.GetI8sRow(n));
       Matmul.ComputeI2S(y1, w, x);
       Matmul.ComputeI2SI8(y2, w, xi8, threads: 2);
       Matmul.Compute(y3, w, x);

@@ -134,6 +134,32 @@ public final class Tensor implements AutoCloseable {
     return AxqNative.tensor_is_repacked(handle()) == 1;
   }
 
+  /** One row of an I8_S tensor, as axq_matmul_i2s_i8 uses it. */
+  public static final class I8sRow {
+    /** The int8 codes. */
+    public final byte[] codes;
+    /** 127 / absmax of the row. */
+    public final float scale;
+    /** The sum of the codes. */
+    public final int sum;
+
+    I8sRow(byte[] codes, float scale, int sum) {
+      this.codes = codes;
+      this.scale = scale;
+      this.sum = sum;
+    }
+  }
+
+  /** Row {@code row} of an I8_S tensor. */
+  public I8sRow i8sRow(long row) {
+    SWIGTYPE_p_axq_tensor h = handle();
+    byte[] codes = new byte[Math.toIntExact(AxqNative.tensor_dim(h, 0))];
+    float[] scale = new float[1];
+    long[] sum = new long[1];
+    Native.check(AxqNative.i8s_row(h, row, codes, scale, sum));
+    return new I8sRow(codes, scale[0], (int) sum[0]);
+  }
+
   /** How I2_S, TQ1_0 and TQ2_0 map floats to trits. */
   public enum TernaryRule {
     /** The reference implementations' own rule (bitnet.cpp, ggml). */

@@ -179,6 +179,11 @@ public class AxqTest {
         Tensor y2 = Tensor.create(AxqType.F32, m, n);
         Tensor y3 = Tensor.create(AxqType.F32, m, n)) {
       assertArrayEquals(bytes("i2s_ternary.i2s.bin"), w.toBytes());
+      Tensor.I8sRow row = xi8.i8sRow(1);
+      assertArrayEquals(java.util.Arrays.copyOfRange(bytes("i2s_ternary.act.i8"), (int) k, (int) (2 * k)), row.codes);
+      assertEquals(floats("i2s_ternary.act_scale.f32")[1], row.scale, 0.0f);
+      assertEquals(ByteBuffer.wrap(bytes("i2s_ternary.act_sum.i32")).order(ByteOrder.LITTLE_ENDIAN).getInt(4), row.sum);
+      expect(AxqStatus.INVALID_ARGUMENT, "row", () -> xi8.i8sRow(n));
       Axq.matmulI2S(y1, w, x, 0);
       Axq.matmulI2SI8(y2, w, xi8, 2);
       Axq.matmul(y3, w, x);
