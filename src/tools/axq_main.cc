@@ -34,6 +34,9 @@ const char kHelp[] =
     "                   (repeatable) --type NAME[+r] (repeatable; +r: repacked)\n"
     "                   --rows M --cols K --samples N --rotate-mib MIB\n"
     "                   --ggml PATH\n"
+    "  inspect FILE\n"
+    "          a GGUF file's header, metadata and tensor table (name, type,\n"
+    "          shape, offset, bytes)\n"
     "  targets list the SIMD targets (env AXQ_SIMD_TARGETS restricts them)\n"
     "\n"
     "  --version  print the version\n"
@@ -210,6 +213,10 @@ int main(int argc, char** argv) {
   }
   if (command == "demo") return Demo(argc, argv);
   if (command == "bench") return Bench(argc, argv);
+  if (command == "inspect") {
+    if (argc != 3) return Usage("inspect takes one FILE");
+    return axq_tool::RunInspect(argv[2]);
+  }
   if (command == "targets") {
     if (argc > 2) return Usage("targets takes no options");
     return Targets();

@@ -37,6 +37,9 @@ struct MatmulBenchOptions {
 };
 int RunMatmulBench(const MatmulBenchOptions& options);
 
+// Prints a GGUF file's header, metadata and tensor table; 1 on a bad file.
+int RunInspect(const std::string& path);
+
 }  // namespace axq_tool
 
 #endif  // AXQ_TOOLS_COMMANDS_H_
