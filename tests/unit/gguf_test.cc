@@ -25,15 +25,17 @@ using axq::gguf::TensorInfo;
 using axq::gguf::Value;
 using axq::gguf::ValueType;
 
-// A scratch directory, removed when the tests end.
+// A scratch directory, removed when the tests end. The path is leaked on
+// purpose, so that the exit handler still sees it.
+const std::string* scratch_dir = nullptr;
+
 std::string TempDir() {
-  static std::string dir = [] {
+  if (scratch_dir == nullptr) {
     char pattern[] = "/tmp/axq-gguf-test-XXXXXX";
-    std::string made = mkdtemp(pattern);
-    std::atexit([] { std::filesystem::remove_all(TempDir()); });
-    return made;
-  }();
-  return dir;
+    scratch_dir = new std::string(mkdtemp(pattern));
+    std::atexit([] { std::filesystem::remove_all(*scratch_dir); });
+  }
+  return *scratch_dir;
 }
 
 std::vector<uint8_t> ReadAll(const std::string& path) {
