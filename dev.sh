@@ -8,6 +8,8 @@
 #                    TSan build
 #   ./dev.sh bench   build, then run `axq bench` (with ggml as a peer if the
 #                    npm package is installed under .peers/)
+#   ./dev.sh fuzz    libFuzzer (clang-14) on the file readers, FUZZ_SECONDS
+#                    each (default 60), starting from tests/fuzz/corpus
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -84,8 +86,23 @@ case "${1:-}" in
       ./build/src/tools/axq bench
     fi
     ;;
+  fuzz)
+    packages+=(libclang-rt-14-dev libfuzzer-14-dev)
+    install_missing
+    CC=clang-14 CXX=clang++-14 configure build-fuzz --buildtype=debugoptimized \
+      -Db_sanitize=address,undefined -Db_lundef=false -Dfuzzing=true
+    ninja -C build-fuzz tests/fuzz_gguf tests/fuzz_safetensors tests/fuzz_axqt
+    for target in gguf safetensors axqt; do
+      corpus="build-fuzz/corpus-$target"
+      mkdir -p "$corpus"
+      cp tests/fuzz/corpus/$target/* "$corpus/"
+      echo "== fuzz_$target for ${FUZZ_SECONDS:-60} s"
+      "build-fuzz/tests/fuzz_$target" -max_total_time="${FUZZ_SECONDS:-60}" -print_final_stats=1 \
+        "$corpus" 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' || true
+    done
+    ;;
   *)
-    echo "usage: ./dev.sh demo | test | bench" >&2
+    echo "usage: ./dev.sh demo | test | bench | fuzz" >&2
     exit 2
     ;;
 esac

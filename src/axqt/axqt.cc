@@ -173,7 +173,7 @@ Status ToGgml(const File& file, const Tensor& t, std::vector<uint8_t>* out) {
 Status ToF32(const File& file, const Tensor& t, std::vector<float>* out) {
   out->assign(static_cast<size_t>(t.numel), 0.0f);
   if (file.type == QuantType::kF32) {
-    std::memcpy(out->data(), t.payload, t.payload_bytes);
+    if (t.payload_bytes != 0) std::memcpy(out->data(), t.payload, t.payload_bytes);  // no memcpy of NULL
     return OkStatus();
   }
   if (file.type == QuantType::kF16) {
