@@ -34,6 +34,13 @@ const char kHelp[] =
     "                   (repeatable) --type NAME[+r] (repeatable; +r: repacked)\n"
     "                   --rows M --cols K --samples N --rotate-mib MIB\n"
     "                   --ggml PATH\n"
+    "  quantize IN OUT --type TYPE\n"
+    "          a GGUF or safetensors model to a GGUF model of TYPE; 1-D tensors\n"
+    "          and norms stay as they are, rows TYPE's block does not divide\n"
+    "          fall back to f16\n"
+    "          options: --rule 'GLOB=TYPE' (repeatable, first match wins)\n"
+    "                   --threads N --pure (every tensor of 2+ dims to TYPE)\n"
+    "                   --fallback TYPE --ternary absmean|reference\n"
     "  inspect FILE\n"
     "          a GGUF, safetensors or AXQT file's header, metadata and tensor\n"
     "          table (name, type, shape, offset, bytes)\n"
@@ -152,6 +159,57 @@ int BenchMatmul(int argc, char** argv) {
   return axq_tool::RunMatmulBench(options);
 }
 
+bool TypeOption(int argc, char** argv, int* i, axq_type* out, int* status) {
+  const std::string name = argv[*i];
+  if (*i + 1 >= argc) {
+    *status = Usage(name + " needs a value");
+    return false;
+  }
+  ++*i;
+  if (axq_type_from_name(out, argv[*i]) != AXQ_OK) {
+    *status = Usage(name + ": '" + argv[*i] + "' is not a type name");
+    return false;
+  }
+  return true;
+}
+
+int Quantize(int argc, char** argv) {
+  axq_tool::QuantizeCommand command;
+  std::vector<std::string> paths;
+  int status = 0;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    long long v = 0;
+    if (arg == "--type") {
+      if (!TypeOption(argc, argv, &i, &command.type, &status)) return status;
+    } else if (arg == "--fallback") {
+      if (!TypeOption(argc, argv, &i, &command.fallback, &status)) return status;
+    } else if (arg == "--rule") {
+      if (i + 1 >= argc) return Usage("--rule needs a value");
+      command.rules.push_back(argv[++i]);
+    } else if (arg == "--threads") {
+      if (!IntOption(argc, argv, &i, 0, 1024, &v, &status)) return status;
+      command.threads = static_cast<unsigned>(v);
+    } else if (arg == "--pure") {
+      command.pure = true;
+    } else if (arg == "--ternary") {
+      if (i + 1 >= argc) return Usage("--ternary needs a value");
+      const std::string rule = argv[++i];
+      if (rule != "absmean" && rule != "reference") return Usage("--ternary: absmean or reference");
+      command.absmean = rule == "absmean";
+    } else if (!arg.empty() && arg[0] == '-') {
+      return Usage("quantize: unknown option '" + arg + "'");
+    } else {
+      paths.push_back(arg);
+    }
+  }
+  if (paths.size() != 2) return Usage("quantize needs IN and OUT");
+  if (command.type == AXQ_TYPE_INVALID) return Usage("quantize needs --type");
+  command.in = paths[0];
+  command.out = paths[1];
+  return axq_tool::RunQuantize(command);
+}
+
 int Bench(int argc, char** argv) {
   if (argc > 2 && std::strcmp(argv[2], "matmul") == 0) return BenchMatmul(argc, argv);
   axq_tool::BenchOptions options;
@@ -213,6 +271,7 @@ int main(int argc, char** argv) {
   }
   if (command == "demo") return Demo(argc, argv);
   if (command == "bench") return Bench(argc, argv);
+  if (command == "quantize") return Quantize(argc, argv);
   if (command == "inspect") {
     if (argc != 3) return Usage("inspect takes one FILE");
     return axq_tool::RunInspect(argv[2]);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "axq/axq.h"
+
 namespace axq_tool {
 
 struct DemoOptions {
@@ -36,6 +38,17 @@ struct MatmulBenchOptions {
   std::string ggml_library;  // libggml-base.so; libggml-cpu*.so beside it
 };
 int RunMatmulBench(const MatmulBenchOptions& options);
+
+struct QuantizeCommand {
+  std::string in, out;
+  axq_type type = AXQ_TYPE_INVALID;
+  std::vector<std::string> rules;  // "GLOB=TYPE"
+  unsigned threads = 0;
+  bool pure = false;
+  bool absmean = true;  // ternary types: BitNet's absmean unless --ternary reference
+  axq_type fallback = AXQ_TYPE_INVALID;  // default: f16
+};
+int RunQuantize(const QuantizeCommand& command);
 
 // Prints a GGUF file's header, metadata and tensor table; 1 on a bad file.
 int RunInspect(const std::string& path);
