@@ -11,7 +11,7 @@
 #include "src/core/type_traits.h"
 #include "src/gguf/gguf.h"
 #include "src/io/mapped_file.h"
-#include "src/safetensors/safetensors.h"
+#include "src/model/source.h"
 #include "src/simd/kernels.h"
 
 namespace axq {
@@ -20,102 +20,10 @@ namespace {
 // Input converted and quantized this many f32 bytes at a time.
 constexpr uint64_t kChunkBytes = uint64_t{16} << 20;
 
-struct SourceTensor {
-  std::string name;
-  int n_dims = 1;
-  int64_t ne[gguf::kMaxDims] = {1, 1, 1, 1};
-  axq_type type = AXQ_TYPE_F32;
-  const uint8_t* data = nullptr;
-  uint64_t nbytes = 0;
-  int64_t rows() const { return ne[1] * ne[2] * ne[3]; }
-};
-
 bool IsFloat(axq_type t) { return t == AXQ_TYPE_F32 || t == AXQ_TYPE_F16 || t == AXQ_TYPE_BF16; }
-
-// llama.cpp's llama_ftype of a whole-model type (fork: I2_S).
-uint32_t FileType(axq_type t) {
-  switch (t) {
-    case AXQ_TYPE_F32: return 0;
-    case AXQ_TYPE_F16: return 1;
-    case AXQ_TYPE_Q4_0: return 2;
-    case AXQ_TYPE_Q4_1: return 3;
-    case AXQ_TYPE_Q8_0: return 7;
-    case AXQ_TYPE_Q5_0: return 8;
-    case AXQ_TYPE_Q5_1: return 9;
-    case AXQ_TYPE_BF16: return 32;
-    case AXQ_TYPE_TQ1_0: return 36;
-    case AXQ_TYPE_TQ2_0: return 37;
-    case AXQ_TYPE_I2_S: return 40;
-    default: return 0;
-  }
-}
 
 bool IsWeightType(axq_type t) {
   return t != AXQ_TYPE_Q8_1 && t != AXQ_TYPE_Q8_K && t != AXQ_TYPE_I8_S && KernelsFor(t) != nullptr;
-}
-
-Status LoadGguf(const MappedFile& file, const std::string& path, std::vector<SourceTensor>* out,
-                std::vector<gguf::KeyValue>* metadata) {
-  gguf::File g;
-  AXQ_RETURN_IF_ERROR(gguf::Parse(file.data(), file.size(), path.c_str(), &g));
-  *metadata = g.metadata;
-  for (const gguf::TensorInfo& t : g.tensors) {
-    SourceTensor s;
-    s.name = t.name;
-    s.n_dims = t.n_dims;
-    std::copy(t.ne, t.ne + gguf::kMaxDims, s.ne);
-    s.type = static_cast<axq_type>(t.type);
-    s.data = g.TensorData(t);
-    s.nbytes = t.nbytes;
-    out->push_back(s);
-  }
-  return OkStatus();
-}
-
-Status LoadSafetensors(const MappedFile& file, const std::string& path, std::vector<SourceTensor>* out) {
-  safetensors::File st;
-  AXQ_RETURN_IF_ERROR(safetensors::Parse(file.data(), file.size(), path.c_str(), &st));
-  for (const safetensors::TensorInfo& t : st.tensors) {
-    if (t.type < 0) {
-      return Fail(AXQ_ERR_UNSUPPORTED, "%s: tensor '%s' is %s; only F32, F16 and BF16 tensors are read",
-                  path.c_str(), t.name.c_str(), t.dtype.c_str());
-    }
-    if (t.shape.size() > static_cast<size_t>(gguf::kMaxDims)) {
-      return Fail(AXQ_ERR_UNSUPPORTED, "%s: tensor '%s' has %zu dims (GGUF holds up to 4)", path.c_str(),
-                  t.name.c_str(), t.shape.size());
-    }
-    if (t.name.size() > gguf::kMaxNameBytes) {
-      return Fail(AXQ_ERR_UNSUPPORTED, "%s: tensor name '%s' is longer than GGUF's 63 bytes", path.c_str(),
-                  t.name.c_str());
-    }
-    SourceTensor s;
-    s.name = t.name;
-    s.type = static_cast<axq_type>(t.type);
-    s.n_dims = std::max<int>(1, static_cast<int>(t.shape.size()));
-    // safetensors lists the outermost dim first; ggml's ne[0] is innermost.
-    for (size_t d = 0; d < t.shape.size(); ++d) s.ne[d] = t.shape[t.shape.size() - 1 - d];
-    s.data = st.data + t.begin;
-    s.nbytes = t.end - t.begin;
-    out->push_back(s);
-  }
-  return OkStatus();
-}
-
-void SetU32(std::vector<gguf::KeyValue>* metadata, const char* key, uint32_t value) {
-  for (gguf::KeyValue& kv : *metadata) {
-    if (kv.key == key) {
-      kv.value = gguf::Value::U32(value);
-      return;
-    }
-  }
-  metadata->push_back({key, gguf::Value::U32(value)});
-}
-
-// Converts `rows` rows of a float tensor (starting at `row`) to f32.
-void RowsToF32(const SourceTensor& s, int64_t row, int64_t rows, float* out) {
-  const TypeTraits* traits = FindTypeTraits(s.type);
-  const uint8_t* src = s.data + static_cast<uint64_t>(row) * static_cast<uint64_t>(s.ne[0]) * traits->block_bytes;
-  DequantizeElements(*KernelsFor(s.type), *traits, src, out, {s.ne[0], rows}, 1);
 }
 
 // The tensor's message, with its name in front; `st`'s own message copied
@@ -170,17 +78,12 @@ Status QuantizeFile(const std::string& in_path, const std::string& out_path, con
                 t != nullptr ? t->name : "unknown");
   }
   MappedFile in;
-  AXQ_RETURN_IF_ERROR(in.Open(in_path));
   std::vector<SourceTensor> sources;
   std::vector<gguf::KeyValue> metadata;
-  if (in.size() >= 4 && std::memcmp(in.data(), "GGUF", 4) == 0) {
-    AXQ_RETURN_IF_ERROR(LoadGguf(in, in_path, &sources, &metadata));
-  } else {
-    AXQ_RETURN_IF_ERROR(LoadSafetensors(in, in_path, &sources));
-  }
+  AXQ_RETURN_IF_ERROR(OpenModel(in_path, &in, &sources, &metadata));
   gguf::File out;
   out.metadata = metadata;
-  SetU32(&out.metadata, "general.file_type", FileType(options.type));
+  SetU32(&out.metadata, "general.file_type", LlamaFileType(options.type));
   SetU32(&out.metadata, "general.quantization_version", 2);
   std::vector<axq_type> targets;
   uint64_t bytes_total = 0;
@@ -235,7 +138,7 @@ Status QuantizeFile(const std::string& in_path, const std::string& out_path, con
     for (int64_t row = 0; row < rows; row += per_chunk) {
       const int64_t n = std::min(per_chunk, rows - row);
       f32.resize(static_cast<size_t>(n * s.ne[0]));
-      RowsToF32(s, row, n, f32.data());
+      AXQ_RETURN_IF_ERROR(SourceRowsToF32(s, row, n, f32.data()));
       size_t row_bytes = 0;
       AXQ_RETURN_IF_ERROR(CheckedRowBytes(&row_bytes, *traits, s.ne[0], s.name.c_str()));
       packed.resize(row_bytes * static_cast<size_t>(n) + (whole ? static_cast<size_t>(traits->tensor_tail_bytes) : 0));

@@ -41,6 +41,12 @@ const char kHelp[] =
     "          options: --rule 'GLOB=TYPE' (repeatable, first match wins)\n"
     "                   --threads N --pure (every tensor of 2+ dims to TYPE)\n"
     "                   --fallback TYPE --ternary absmean|reference\n"
+    "  dequantize IN OUT [--type f32|f16|bf16] [--threads N]\n"
+    "          every tensor of a GGUF or safetensors model expanded (default\n"
+    "          f32) into a GGUF file\n"
+    "  stats FILE --type TYPE [--tensor NAME] [--threads N]\n"
+    "          MSE, max error, SQNR and cosine of quantizing each tensor (or\n"
+    "          NAME) of a model to TYPE\n"
     "  inspect FILE\n"
     "          a GGUF, safetensors or AXQT file's header, metadata and tensor\n"
     "          table (name, type, shape, offset, bytes)\n"
@@ -210,6 +216,40 @@ int Quantize(int argc, char** argv) {
   return axq_tool::RunQuantize(command);
 }
 
+// `dequantize IN OUT` and `stats FILE`: positional paths, --type, --threads
+// and (stats) --tensor.
+int ModelCommand(int argc, char** argv, bool stats) {
+  const std::string name = argv[1];
+  std::vector<std::string> paths;
+  axq_type type = stats ? AXQ_TYPE_INVALID : AXQ_TYPE_F32;
+  std::string tensor;
+  unsigned threads = 0;
+  int status = 0;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    long long v = 0;
+    if (arg == "--type") {
+      if (!TypeOption(argc, argv, &i, &type, &status)) return status;
+    } else if (arg == "--threads") {
+      if (!IntOption(argc, argv, &i, 0, 1024, &v, &status)) return status;
+      threads = static_cast<unsigned>(v);
+    } else if (stats && arg == "--tensor") {
+      if (i + 1 >= argc) return Usage("--tensor needs a value");
+      tensor = argv[++i];
+    } else if (!arg.empty() && arg[0] == '-') {
+      return Usage(name + ": unknown option '" + arg + "'");
+    } else {
+      paths.push_back(arg);
+    }
+  }
+  if (paths.size() != (stats ? 1u : 2u)) return Usage(name + (stats ? " needs FILE" : " needs IN and OUT"));
+  if (stats) {
+    if (type == AXQ_TYPE_INVALID) return Usage("stats needs --type");
+    return axq_tool::RunStats(paths[0], type, tensor, threads);
+  }
+  return axq_tool::RunDequantize(paths[0], paths[1], type, threads);
+}
+
 int Bench(int argc, char** argv) {
   if (argc > 2 && std::strcmp(argv[2], "matmul") == 0) return BenchMatmul(argc, argv);
   axq_tool::BenchOptions options;
@@ -272,6 +312,8 @@ int main(int argc, char** argv) {
   if (command == "demo") return Demo(argc, argv);
   if (command == "bench") return Bench(argc, argv);
   if (command == "quantize") return Quantize(argc, argv);
+  if (command == "dequantize") return ModelCommand(argc, argv, false);
+  if (command == "stats") return ModelCommand(argc, argv, true);
   if (command == "inspect") {
     if (argc != 3) return Usage("inspect takes one FILE");
     return axq_tool::RunInspect(argv[2]);

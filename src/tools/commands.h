@@ -50,6 +50,11 @@ struct QuantizeCommand {
 };
 int RunQuantize(const QuantizeCommand& command);
 
+// Every tensor of a model to type (f32, f16 or bf16) in a GGUF file.
+int RunDequantize(const std::string& in, const std::string& out, axq_type type, unsigned threads);
+// The error of quantizing each tensor (or `only`) to type.
+int RunStats(const std::string& path, axq_type type, const std::string& only, unsigned threads);
+
 // Prints a GGUF file's header, metadata and tensor table; 1 on a bad file.
 int RunInspect(const std::string& path);
 

@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "src/gguf/gguf.h"
 #include "src/io/mapped_file.h"
+#include "src/model/dequantize_file.h"
 #include "src/model/quantize_file.h"
 
 namespace {
@@ -253,6 +254,33 @@ TEST(QuantizeFile, FailuresLeaveTheOldOutputAndNameTheTensor) {
   EXPECT_EQ(axq::QuantizeFile(Path("in.gguf"), Path("k.gguf"), options).code(), AXQ_ERR_INVALID_ARGUMENT);
   options.type = AXQ_TYPE_Q4_0;
   EXPECT_EQ(axq::QuantizeFile(Path("missing.gguf"), Path("x.gguf"), options).code(), AXQ_ERR_IO);
+}
+
+TEST(DequantizeFile, ExpandsEveryTensorAsTheRowFunctionsDo) {
+  const std::vector<Source> model = Model();
+  WriteGguf(Path("in.gguf"), model);
+  for (axq_type type : {AXQ_TYPE_Q4_0, AXQ_TYPE_I2_S}) {
+    axq::QuantizeFileOptions options;
+    options.type = type;
+    ASSERT_TRUE(axq::QuantizeFile(Path("in.gguf"), Path("q.gguf"), options).ok()) << axq_last_error();
+    ASSERT_TRUE(axq::DequantizeFile(Path("q.gguf"), Path("f.gguf"), AXQ_TYPE_F32, 2).ok()) << axq_last_error();
+    Output q, f;
+    ReadOutput(Path("q.gguf"), &q);
+    ReadOutput(Path("f.gguf"), &f);
+    for (const Source& s : model) {
+      SCOPED_TRACE(s.name);
+      EXPECT_EQ(f.types[s.name], AXQ_TYPE_F32);
+      const std::vector<uint8_t>& bytes = q.bytes[s.name];
+      std::vector<float> want(s.values.size());
+      ASSERT_EQ(axq_dequantize_row(want.data(), static_cast<int64_t>(want.size()),
+                                   static_cast<axq_type>(q.types[s.name]), bytes.data(), bytes.size()),
+                AXQ_OK)
+          << axq_last_error();
+      const uint8_t* w = reinterpret_cast<const uint8_t*>(want.data());
+      EXPECT_EQ(f.bytes[s.name], std::vector<uint8_t>(w, w + want.size() * 4));
+    }
+  }
+  EXPECT_EQ(axq::DequantizeFile(Path("q.gguf"), Path("x.gguf"), AXQ_TYPE_Q4_0, 1).code(), AXQ_ERR_INVALID_ARGUMENT);
 }
 
 }  // namespace

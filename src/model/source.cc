@@ -1,0 +1,112 @@
+#include "src/model/source.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "src/core/convert.h"
+#include "src/core/type_traits.h"
+#include "src/safetensors/safetensors.h"
+#include "src/simd/kernels.h"
+
+namespace axq {
+namespace {
+
+Status LoadGguf(const MappedFile& file, const std::string& path, std::vector<SourceTensor>* out,
+                std::vector<gguf::KeyValue>* metadata) {
+  gguf::File g;
+  AXQ_RETURN_IF_ERROR(gguf::Parse(file.data(), file.size(), path.c_str(), &g));
+  *metadata = g.metadata;
+  for (const gguf::TensorInfo& t : g.tensors) {
+    SourceTensor s;
+    s.name = t.name;
+    s.n_dims = t.n_dims;
+    std::copy(t.ne, t.ne + gguf::kMaxDims, s.ne);
+    s.type = static_cast<axq_type>(t.type);
+    s.data = g.TensorData(t);
+    s.nbytes = t.nbytes;
+    out->push_back(s);
+  }
+  return OkStatus();
+}
+
+Status LoadSafetensors(const MappedFile& file, const std::string& path, std::vector<SourceTensor>* out) {
+  safetensors::File st;
+  AXQ_RETURN_IF_ERROR(safetensors::Parse(file.data(), file.size(), path.c_str(), &st));
+  for (const safetensors::TensorInfo& t : st.tensors) {
+    if (t.type < 0) {
+      return Fail(AXQ_ERR_UNSUPPORTED, "%s: tensor '%s' is %s; only F32, F16 and BF16 tensors are read",
+                  path.c_str(), t.name.c_str(), t.dtype.c_str());
+    }
+    if (t.shape.size() > static_cast<size_t>(gguf::kMaxDims)) {
+      return Fail(AXQ_ERR_UNSUPPORTED, "%s: tensor '%s' has %zu dims (GGUF holds up to 4)", path.c_str(),
+                  t.name.c_str(), t.shape.size());
+    }
+    if (t.name.size() > gguf::kMaxNameBytes) {
+      return Fail(AXQ_ERR_UNSUPPORTED, "%s: tensor name '%s' is longer than GGUF's 63 bytes", path.c_str(),
+                  t.name.c_str());
+    }
+    SourceTensor s;
+    s.name = t.name;
+    s.type = static_cast<axq_type>(t.type);
+    s.n_dims = std::max<int>(1, static_cast<int>(t.shape.size()));
+    // safetensors lists the outermost dim first; ggml's ne[0] is innermost.
+    for (size_t d = 0; d < t.shape.size(); ++d) s.ne[d] = t.shape[t.shape.size() - 1 - d];
+    s.data = st.data + t.begin;
+    s.nbytes = t.end - t.begin;
+    out->push_back(s);
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status OpenModel(const std::string& path, MappedFile* file, std::vector<SourceTensor>* tensors,
+                 std::vector<gguf::KeyValue>* metadata) {
+  AXQ_RETURN_IF_ERROR(file->Open(path));
+  if (file->size() >= 4 && std::memcmp(file->data(), "GGUF", 4) == 0) {
+    return LoadGguf(*file, path, tensors, metadata);
+  }
+  return LoadSafetensors(*file, path, tensors);
+}
+
+Status SourceRowsToF32(const SourceTensor& s, int64_t row, int64_t rows, float* out) {
+  const TypeTraits* traits = FindTypeTraits(s.type);
+  const FormatKernels* kernels = KernelsFor(s.type);
+  if (traits == nullptr || kernels == nullptr) {
+    return Fail(AXQ_ERR_UNSUPPORTED, "tensor '%s': %s cannot be expanded by this version", s.name.c_str(),
+                traits != nullptr ? traits->name : "its type");
+  }
+  size_t row_bytes = 0;
+  AXQ_RETURN_IF_ERROR(CheckedRowBytes(&row_bytes, *traits, s.ne[0], s.name.c_str()));
+  DequantizeElements(*kernels, *traits, s.data + static_cast<uint64_t>(row) * row_bytes, out, {s.ne[0], rows}, 1);
+  return OkStatus();
+}
+
+void SetU32(std::vector<gguf::KeyValue>* metadata, const char* key, uint32_t value) {
+  for (gguf::KeyValue& kv : *metadata) {
+    if (kv.key == key) {
+      kv.value = gguf::Value::U32(value);
+      return;
+    }
+  }
+  metadata->push_back({key, gguf::Value::U32(value)});
+}
+
+uint32_t LlamaFileType(axq_type t) {
+  switch (t) {
+    case AXQ_TYPE_F32: return 0;
+    case AXQ_TYPE_F16: return 1;
+    case AXQ_TYPE_Q4_0: return 2;
+    case AXQ_TYPE_Q4_1: return 3;
+    case AXQ_TYPE_Q8_0: return 7;
+    case AXQ_TYPE_Q5_0: return 8;
+    case AXQ_TYPE_Q5_1: return 9;
+    case AXQ_TYPE_BF16: return 32;
+    case AXQ_TYPE_TQ1_0: return 36;
+    case AXQ_TYPE_TQ2_0: return 37;
+    case AXQ_TYPE_I2_S: return 40;
+    default: return 0;
+  }
+}
+
+}  // namespace axq
