@@ -24,14 +24,7 @@ Status DequantizeFile(const std::string& in_path, const std::string& out_path, a
   gguf::File out;
   AXQ_RETURN_IF_ERROR(OpenModel(in_path, &in, &sources, &out.metadata));
   SetU32(&out.metadata, "general.file_type", LlamaFileType(type));
-  for (const SourceTensor& s : sources) {
-    gguf::TensorInfo info;
-    info.name = s.name;
-    info.n_dims = s.n_dims;
-    std::copy(s.ne, s.ne + gguf::kMaxDims, info.ne);
-    info.type = type;
-    out.tensors.push_back(info);
-  }
+  for (const SourceTensor& s : sources) out.tensors.push_back(InfoFor(s, type));
   const TypeTraits* traits = FindTypeTraits(type);
   const FormatKernels* kernels = KernelsFor(type);
   const unsigned n_threads = ResolveThreadCount(threads);

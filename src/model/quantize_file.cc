@@ -98,12 +98,7 @@ Status QuantizeFile(const std::string& in_path, const std::string& out_path, con
                   FindTypeTraits(target) != nullptr ? FindTypeTraits(target)->name : "unknown");
     }
     targets.push_back(target);
-    gguf::TensorInfo info;
-    info.name = s.name;
-    info.n_dims = s.n_dims;
-    std::copy(s.ne, s.ne + gguf::kMaxDims, info.ne);
-    info.type = target;
-    out.tensors.push_back(info);
+    out.tensors.push_back(InfoFor(s, target));
     bytes_total += s.nbytes;
   }
 

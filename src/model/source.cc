@@ -82,6 +82,15 @@ Status SourceRowsToF32(const SourceTensor& s, int64_t row, int64_t rows, float* 
   return OkStatus();
 }
 
+gguf::TensorInfo InfoFor(const SourceTensor& s, axq_type type) {
+  gguf::TensorInfo info;
+  info.name = s.name;
+  info.n_dims = s.n_dims;
+  std::copy(s.ne, s.ne + gguf::kMaxDims, info.ne);
+  info.type = type;
+  return info;
+}
+
 void SetU32(std::vector<gguf::KeyValue>* metadata, const char* key, uint32_t value) {
   for (gguf::KeyValue& kv : *metadata) {
     if (kv.key == key) {

@@ -33,6 +33,9 @@ Status OpenModel(const std::string& path, MappedFile* file, std::vector<SourceTe
 // whole tensor for I2_S, whose scale sits after its last row).
 Status SourceRowsToF32(const SourceTensor& s, int64_t row, int64_t rows, float* out);
 
+// The GGUF tensor info of s written as `type`.
+gguf::TensorInfo InfoFor(const SourceTensor& s, axq_type type);
+
 // Sets (or adds) a u32 metadata value.
 void SetU32(std::vector<gguf::KeyValue>* metadata, const char* key, uint32_t value);
 

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -65,6 +67,17 @@ std::vector<I2sCase> ReadI2sManifest() {
     cases.push_back(c);
   }
   return cases;
+}
+
+std::string ScratchPath(const std::string& name) {
+  // Leaked on purpose: the exit handler still needs it.
+  static const std::string* dir = nullptr;
+  if (dir == nullptr) {
+    char pattern[] = "/tmp/axq-test-XXXXXX";
+    dir = new std::string(mkdtemp(pattern));
+    std::atexit([] { std::filesystem::remove_all(*dir); });
+  }
+  return *dir + "/" + name;
 }
 
 bool IsImplemented(axq_type type) {

@@ -35,6 +35,10 @@ struct I2sCase {
 };
 std::vector<I2sCase> ReadI2sManifest();
 
+// A path inside a scratch directory made for this process and removed
+// when it exits.
+std::string ScratchPath(const std::string& name);
+
 // Types implemented in this build (axq_type_info can_quantize).
 bool IsImplemented(axq_type type);
 

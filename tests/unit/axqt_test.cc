@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/common/test_support.h"
 #include "src/axqt/axqt.h"
 
 namespace {
@@ -19,16 +20,7 @@ namespace {
 using axq::axqt::File;
 using axq::axqt::QuantType;
 
-const std::string* scratch = nullptr;
-
-std::string Path(const std::string& name) {
-  if (scratch == nullptr) {
-    char pattern[] = "/tmp/axq-axqt-test-XXXXXX";
-    scratch = new std::string(mkdtemp(pattern));  // leaked: the exit handler needs it
-    std::atexit([] { std::filesystem::remove_all(*scratch); });
-  }
-  return *scratch + "/" + name;
-}
+std::string Path(const std::string& name) { return axq_test::ScratchPath(name); }
 
 std::vector<uint8_t> ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/common/test_support.h"
 #include "src/gguf/gguf.h"
 #include "src/io/mapped_file.h"
 
@@ -25,17 +26,13 @@ using axq::gguf::TensorInfo;
 using axq::gguf::Value;
 using axq::gguf::ValueType;
 
-// A scratch directory, removed when the tests end. The path is leaked on
-// purpose, so that the exit handler still sees it.
-const std::string* scratch_dir = nullptr;
-
 std::string TempDir() {
-  if (scratch_dir == nullptr) {
-    char pattern[] = "/tmp/axq-gguf-test-XXXXXX";
-    scratch_dir = new std::string(mkdtemp(pattern));
-    std::atexit([] { std::filesystem::remove_all(*scratch_dir); });
-  }
-  return *scratch_dir;
+  static const std::string dir = [] {
+    const std::string marker = axq_test::ScratchPath("gguf");
+    std::filesystem::create_directories(marker);
+    return marker;
+  }();
+  return dir;
 }
 
 std::vector<uint8_t> ReadAll(const std::string& path) {

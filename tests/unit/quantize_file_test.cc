@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/common/test_support.h"
 #include "src/gguf/gguf.h"
 #include "src/io/mapped_file.h"
 #include "src/model/dequantize_file.h"
@@ -21,16 +22,7 @@
 
 namespace {
 
-const std::string* scratch = nullptr;
-
-std::string Path(const std::string& name) {
-  if (scratch == nullptr) {
-    char pattern[] = "/tmp/axq-quantize-test-XXXXXX";
-    scratch = new std::string(mkdtemp(pattern));  // leaked: the exit handler needs it
-    std::atexit([] { std::filesystem::remove_all(*scratch); });
-  }
-  return *scratch + "/" + name;
-}
+std::string Path(const std::string& name) { return axq_test::ScratchPath(name); }
 
 std::vector<uint8_t> ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
