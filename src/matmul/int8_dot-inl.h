@@ -39,28 +39,8 @@ namespace hn = hwy::HWY_NAMESPACE;
 #define AXQ_KERNEL_ATTR
 #endif
 
-#if HWY_TARGET == HWY_AVX3_DL
-AXQ_KERNEL_ATTR HWY_INLINE hn::Vec512<int32_t> DotU8I8(hn::Vec512<int32_t> acc, hn::Vec512<uint8_t> u,
-                                       hn::Vec512<int8_t> s) {
-  return hn::Vec512<int32_t>{_mm512_dpbusd_epi32(acc.raw, u.raw, s.raw)};
-}
-#elif HWY_TARGET == HWY_AVX3
-HWY_INLINE hn::Vec512<int32_t> DotU8I8(hn::Vec512<int32_t> acc, hn::Vec512<uint8_t> u,
-                                       hn::Vec512<int8_t> s) {
-  const __m512i pairs = _mm512_maddubs_epi16(u.raw, s.raw);
-  return hn::Vec512<int32_t>{
-      _mm512_add_epi32(acc.raw, _mm512_madd_epi16(pairs, _mm512_set1_epi16(1)))};
-}
-#elif HWY_TARGET == HWY_AVX2
-HWY_INLINE hn::Vec256<int32_t> DotU8I8(hn::Vec256<int32_t> acc, hn::Vec256<uint8_t> u,
-                                       hn::Vec256<int8_t> s) {
-  const __m256i pairs = _mm256_maddubs_epi16(u.raw, s.raw);
-  return hn::Vec256<int32_t>{
-      _mm256_add_epi32(acc.raw, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)))};
-}
-#endif
-
-// The same on one 32-byte block (AVX2 and up): u8 codes x i8 activations.
+// u8 codes x i8 activations on one 32-byte block (AVX2 and up), four
+// adjacent products summed into each i32 lane.
 #if HWY_TARGET == HWY_AVX3_DL
 AXQ_KERNEL_ATTR HWY_INLINE hn::Vec256<int32_t> DotU8I8x32(hn::Vec256<int32_t> acc,
                                                           hn::Vec256<uint8_t> u,
@@ -77,6 +57,26 @@ HWY_INLINE hn::Vec256<int32_t> DotU8I8x32(hn::Vec256<int32_t> acc, hn::Vec256<ui
   const __m256i pairs = _mm256_maddubs_epi16(u.raw, s.raw);
   return hn::Vec256<int32_t>{
       _mm256_add_epi32(acc.raw, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)))};
+}
+#endif
+
+// The same on a full vector.
+#if HWY_TARGET == HWY_AVX3_DL
+AXQ_KERNEL_ATTR HWY_INLINE hn::Vec512<int32_t> DotU8I8(hn::Vec512<int32_t> acc, hn::Vec512<uint8_t> u,
+                                       hn::Vec512<int8_t> s) {
+  return hn::Vec512<int32_t>{_mm512_dpbusd_epi32(acc.raw, u.raw, s.raw)};
+}
+#elif HWY_TARGET == HWY_AVX3
+HWY_INLINE hn::Vec512<int32_t> DotU8I8(hn::Vec512<int32_t> acc, hn::Vec512<uint8_t> u,
+                                       hn::Vec512<int8_t> s) {
+  const __m512i pairs = _mm512_maddubs_epi16(u.raw, s.raw);
+  return hn::Vec512<int32_t>{
+      _mm512_add_epi32(acc.raw, _mm512_madd_epi16(pairs, _mm512_set1_epi16(1)))};
+}
+#elif HWY_TARGET == HWY_AVX2
+HWY_INLINE hn::Vec256<int32_t> DotU8I8(hn::Vec256<int32_t> acc, hn::Vec256<uint8_t> u,
+                                       hn::Vec256<int8_t> s) {
+  return DotU8I8x32(acc, u, s);  // a full vector is one 32-byte block
 }
 #endif
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX2
