@@ -47,37 +47,67 @@ AXQ_KERNEL_ATTR HWY_INLINE hn::Vec256<int32_t> Tq2BlockDot(const uint8_t* qs, co
   return hn::Add(hn::Add(s0, s1), hn::Add(s2, s3));
 }
 
-constexpr int64_t kTq2PrefetchBytes = 16384;
+constexpr int64_t kTernaryPrefetchBytes = 16384;
 
 // Few activation rows: one weight row at a time (a single stream from
 // memory), each block's sum reduced on its own and the epilogue in scalar
-// f32, the reference's exact operations.
-AXQ_KERNEL_ATTR HWY_INLINE void Tq2SingleRows(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
+// f32, the reference's exact operations. `prepare(block)` returns what
+// `block_dot(prepared, act)` reads (TQ1_0 decodes its digits there once per
+// block, for all activation rows); `block_dot` gives 8 lanes of code * q.
+// kActs is the activation row count, fixed so that the accumulators stay in
+// registers.
+template <int kActs, size_t kBlockBytes, size_t kDOffset, class Prepare, class BlockDot>
+AXQ_KERNEL_ATTR HWY_INLINE void TernaryRowsFixed(const MatmulProblem& p, int64_t row_begin, int64_t row_end,
+                                                 Prepare& prepare, const BlockDot& block_dot) {
   const hn::Full256<int32_t> d32;
   const int64_t blocks = p.k / kSuperBlock;
   for (int64_t row = row_begin; row < row_end; ++row) {
     const uint8_t* w = p.w + row * p.w_row_bytes;
-    for (int64_t n = 0; n < p.x.rows; ++n) {
-      const int8_t* act = p.x.q + n * p.x.q_stride;
-      float acc = 0.0f;
-      for (int64_t b = 0; b < blocks; ++b) {
-        const uint8_t* block = w + b * static_cast<int64_t>(kTq2_0Bytes);
-        __builtin_prefetch(block + kTq2PrefetchBytes, 0, 2);
-        __builtin_prefetch(block + kTq2PrefetchBytes + 64, 0, 2);
+    float acc[kActs] = {};
+    for (int64_t b = 0; b < blocks; ++b) {
+      const uint8_t* block = w + b * static_cast<int64_t>(kBlockBytes);
+      __builtin_prefetch(block + kTernaryPrefetchBytes, 0, 2);
+      __builtin_prefetch(block + kTernaryPrefetchBytes + 64, 0, 2);
+      const uint8_t* prepared = prepare(block);
+      const float dw = _cvtsh_ss(LoadLE16(block + kDOffset));  // exact, as Fp16ToFp32
+      for (int n = 0; n < kActs; ++n) {
+        const int8_t* act = p.x.q + n * p.x.q_stride + b * kSuperBlock;
         const int64_t xb = n * p.x.blocks + b;
-        const int32_t sum = hn::GetLane(hn::SumOfLanes(d32, Tq2BlockDot(block, act + b * kSuperBlock))) -
-                            p.x.sum[xb];
-        const float dw = _cvtsh_ss(LoadLE16(block + kTq2_0DOffset));  // exact, as Fp16ToFp32
-        acc = acc + (dw * p.x.d[xb]) * static_cast<float>(sum);
+        const int32_t sum = hn::GetLane(hn::SumOfLanes(d32, block_dot(prepared, act))) - p.x.sum[xb];
+        acc[n] = acc[n] + (dw * p.x.d[xb]) * static_cast<float>(sum);
       }
-      p.y[n * p.m + row] = acc;
     }
+    for (int n = 0; n < kActs; ++n) p.y[n * p.m + row] = acc[n];
   }
 }
 
+template <size_t kBlockBytes, size_t kDOffset, class Prepare, class BlockDot>
+AXQ_KERNEL_ATTR HWY_INLINE void TernarySingleRows(const MatmulProblem& p, int64_t row_begin, int64_t row_end,
+                                                  Prepare prepare, BlockDot block_dot) {
+  static_assert(kGroupActs == 4, "one case per activation row count below kGroupActs");
+  switch (p.x.rows) {
+    case 1:
+      return TernaryRowsFixed<1, kBlockBytes, kDOffset>(p, row_begin, row_end, prepare, block_dot);
+    case 2:
+      return TernaryRowsFixed<2, kBlockBytes, kDOffset>(p, row_begin, row_end, prepare, block_dot);
+    default:
+      return TernaryRowsFixed<3, kBlockBytes, kDOffset>(p, row_begin, row_end, prepare, block_dot);
+  }
+}
+
+// TQ2_0 codes are read in place.
+struct Tq2Prepare {
+  HWY_INLINE const uint8_t* operator()(const uint8_t* block) const { return block; }
+};
+struct Tq2Dot {
+  AXQ_KERNEL_ATTR HWY_INLINE hn::Vec256<int32_t> operator()(const uint8_t* qs, const int8_t* act) const {
+    return Tq2BlockDot(qs, act);
+  }
+};
+
 AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq2(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
   if (p.x.rows < kGroupActs) {
-    Tq2SingleRows(p, row_begin, row_end);
+    TernarySingleRows<kTq2_0Bytes, kTq2_0DOffset>(p, row_begin, row_end, Tq2Prepare(), Tq2Dot());
     return;
   }
   const hn::CappedTag<float, kGroupRows> df;
@@ -187,30 +217,20 @@ AXQ_KERNEL_ATTR HWY_INLINE hn::Vec256<int32_t> CodesDot256(const uint8_t* codes,
   return hn::Add(hn::Add(s[0], s[1]), hn::Add(s[2], s[3]));
 }
 
-// Few activation rows: one weight row at a time, as Tq2SingleRows.
-AXQ_KERNEL_ATTR HWY_INLINE void Tq1SingleRows(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
-  const hn::Full256<int32_t> d32;
-  const int64_t blocks = p.k / kSuperBlock;
+// TQ1_0 digits are decoded once per block into `codes`.
+struct Tq1Prepare {
   HWY_ALIGN uint8_t codes[kSuperBlock];
-  for (int64_t row = row_begin; row < row_end; ++row) {
-    const uint8_t* w = p.w + row * p.w_row_bytes;
-    for (int64_t n = 0; n < p.x.rows; ++n) {
-      const int8_t* act = p.x.q + n * p.x.q_stride;
-      float acc = 0.0f;
-      for (int64_t b = 0; b < blocks; ++b) {
-        const uint8_t* block = w + b * static_cast<int64_t>(kTq1_0Bytes);
-        __builtin_prefetch(block + kTq2PrefetchBytes, 0, 2);
-        DecodeTq1CodesSimd(block, codes);
-        const int64_t xb = n * p.x.blocks + b;
-        const int32_t sum = hn::GetLane(hn::SumOfLanes(d32, CodesDot256(codes, act + b * kSuperBlock))) -
-                            p.x.sum[xb];
-        const float dw = _cvtsh_ss(LoadLE16(block + kTq1_0DOffset));  // exact, as Fp16ToFp32
-        acc = acc + (dw * p.x.d[xb]) * static_cast<float>(sum);
-      }
-      p.y[n * p.m + row] = acc;
-    }
+  AXQ_KERNEL_ATTR HWY_INLINE const uint8_t* operator()(const uint8_t* block) {
+    DecodeTq1CodesSimd(block, codes);
+    return codes;
   }
-}
+};
+struct CodesDot {
+  AXQ_KERNEL_ATTR HWY_INLINE hn::Vec256<int32_t> operator()(const uint8_t* codes, const int8_t* act) const {
+    return CodesDot256(codes, act);
+  }
+};
+
 #else
 #define AXQ_DECODE_TQ1 DecodeTq1Codes
 #endif
@@ -218,7 +238,7 @@ AXQ_KERNEL_ATTR HWY_INLINE void Tq1SingleRows(const MatmulProblem& p, int64_t ro
 AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq1(const MatmulProblem& p, int64_t row_begin, int64_t row_end) {
 #if HWY_TARGET <= HWY_AVX2
   if (p.x.rows < kGroupActs) {
-    Tq1SingleRows(p, row_begin, row_end);
+    TernarySingleRows<kTq1_0Bytes, kTq1_0DOffset>(p, row_begin, row_end, Tq1Prepare(), CodesDot());
     return;
   }
 #endif
