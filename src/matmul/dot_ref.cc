@@ -82,22 +82,13 @@ void DecodeQ8_0(const uint8_t* b, DecodedBlock* out) {
 }
 void DecodeTq2_0(const uint8_t* b, DecodedBlock* out) {
   out->d = Fp16ToFp32(LoadLE16(b + kTq2_0DOffset));
-  for (int i = 0; i < kSuperBlock; ++i) {
-    const int half = i / 128, n = (i % 128) / 32, m = i % 32;
-    out->values[i] = ((b[32 * half + m] >> (2 * n)) & 3) - 1;
-  }
+  for (int i = 0; i < kSuperBlock; ++i) out->values[i] = Tq2Code(b, i) - 1;
 }
 void DecodeTq1_0(const uint8_t* b, DecodedBlock* out) {
   out->d = Fp16ToFp32(LoadLE16(b + kTq1_0DOffset));
-  for (int m = 0; m < 32; ++m) {
-    for (int n = 0; n < 5; ++n) out->values[m + 32 * n] = Tq1Digit(b[m], n) - 1;
-  }
-  for (int m = 0; m < 16; ++m) {
-    for (int n = 0; n < 5; ++n) out->values[160 + m + 16 * n] = Tq1Digit(b[32 + m], n) - 1;
-  }
-  for (int j = 0; j < 4; ++j) {
-    for (int n = 0; n < 4; ++n) out->values[240 + j + 4 * n] = Tq1Digit(b[48 + j], n) - 1;
-  }
+  uint8_t codes[kSuperBlock];
+  DecodeTq1Codes(b, codes);
+  for (int i = 0; i < kSuperBlock; ++i) out->values[i] = codes[i] - 1;
 }
 
 template <void (*Decode)(const uint8_t*, DecodedBlock*), int kBlockElems, int kBlockBytes,
@@ -138,7 +129,7 @@ int64_t I2sRawDotRef(const MatmulProblem& p, int64_t row, int64_t n) {
   const int8_t* q = p.x.q + n * p.x.q_stride;
   int64_t dot = 0;
   for (int64_t i = 0; i < p.k; ++i) {
-    const int code = (w[(i / kI2sBlock) * kI2sBlockBytes + i % 32] >> (6 - 2 * ((i % kI2sBlock) / 32))) & 3;
+    const int code = I2sCode(w + (i / kI2sBlock) * kI2sBlockBytes, static_cast<int>(i % kI2sBlock));
     dot += code * q[I2sActivationPosition(i, p.k)];
   }
   return dot;

@@ -42,9 +42,7 @@ HWY_INLINE int64_t I2sTailDot(const uint8_t* w, const int8_t* a, int64_t k) {
   const int64_t first = k - kI2sBlock;
   const uint8_t* codes = w + first / 4;
   int64_t dot = 0;
-  for (int i = 0; i < kI2sBlock; ++i) {
-    dot += ((codes[i % 32] >> (6 - 2 * (i / 32))) & 3) * a[first + i];
-  }
+  for (int i = 0; i < kI2sBlock; ++i) dot += I2sCode(codes, i) * a[first + i];
   return dot;
 }
 

@@ -155,9 +155,7 @@ HWY_NOINLINE void MatmulTq2(const MatmulProblem& p, int64_t row_begin, int64_t r
   PortableBlockMatmul(p, row_begin, row_end, kSuperBlock, kTq2_0Bytes, kTq2_0DOffset, false,
                       [](const uint8_t* qs, const int8_t* act, int32_t act_sum) {
                         int32_t s = 0;
-                        for (int i = 0; i < kSuperBlock; ++i) {
-                          s += ((qs[32 * (i / 128) + i % 32] >> (2 * ((i % 128) / 32))) & 3) * act[i];
-                        }
+                        for (int i = 0; i < kSuperBlock; ++i) s += Tq2Code(qs, i) * act[i];
                         return s - act_sum;  // codes are trits + 1
                       });
 }
@@ -168,20 +166,8 @@ HWY_NOINLINE void MatmulTq2(const MatmulProblem& p, int64_t row_begin, int64_t r
 // row's block is decoded once into 256 codes (in element order: FORMATS.md
 // §3.2) and reused by all activation rows; accumulators for all of them
 // live in `acc` (one group-sized vector per activation row).
-HWY_INLINE void DecodeTq1Codes(const uint8_t* block, uint8_t* codes) {
-  for (int m = 0; m < 32; ++m) {
-    for (int n = 0; n < 5; ++n) codes[32 * n + m] = static_cast<uint8_t>(Tq1Digit(block[m], n));
-  }
-  for (int m = 0; m < 16; ++m) {
-    for (int n = 0; n < 5; ++n) codes[160 + 16 * n + m] = static_cast<uint8_t>(Tq1Digit(block[32 + m], n));
-  }
-  for (int j = 0; j < 4; ++j) {
-    for (int n = 0; n < 4; ++n) codes[240 + 4 * n + j] = static_cast<uint8_t>(Tq1Digit(block[48 + j], n));
-  }
-}
-
 #if HWY_TARGET <= HWY_AVX2
-// The same decoding in 16-bit lanes: digit n of byte b is
+// DecodeTq1Codes (ternary_layout.h) in 16-bit lanes: digit n of byte b is
 // ((b * 3^n mod 256) * 3) >> 8.
 AXQ_KERNEL_ATTR HWY_INLINE void DecodeTq1CodesSimd(const uint8_t* block, uint8_t* codes) {
   const hn::Full256<uint16_t> d16;

@@ -54,8 +54,7 @@ void quantize_i2_s_ref(const float* x, void* y, int64_t k) {
 void DequantizeI2sCodes(const uint8_t* codes, float scale, float* y, int64_t k) {
   for (int64_t b = 0; b < k / kI2sBlock; ++b, codes += kI2sBlockBytes, y += kI2sBlock) {
     for (int j = 0; j < kI2sBlock; ++j) {
-      const int code = (codes[j % 32] >> (6 - 2 * (j / 32))) & 3;
-      y[j] = scale * static_cast<float>(code - 1);
+      y[j] = scale * static_cast<float>(I2sCode(codes, j) - 1);
     }
   }
 }

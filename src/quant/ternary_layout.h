@@ -97,6 +97,31 @@ inline int Tq1Digit(uint8_t byte, int n) {
   return (static_cast<uint16_t>(shifted) * 3) >> 8;
 }
 
+// The code (trit + 1) of element i (0..127) of a 32-byte I2_S block:
+// elements 32g + m share byte m, group g in bits 6 - 2g (FORMATS.md §5).
+inline int I2sCode(const uint8_t* block, int i) { return (block[i % 32] >> (6 - 2 * (i / 32))) & 3; }
+
+// The code (trit + 1) of element i (0..255) of a TQ2_0 block: element
+// 128h + 32n + m sits at bits 2n of qs[32h + m] (FORMATS.md §3.1).
+inline int Tq2Code(const uint8_t* qs, int i) {
+  return (qs[32 * (i / 128) + i % 32] >> (2 * ((i % 128) / 32))) & 3;
+}
+
+// The 256 codes (trit + 1) of a TQ1_0 block in element order: digit n of
+// qs[m] is element 32n + m, of qs[32 + m] 160 + 16n + m, of qh[j]
+// 240 + 4n + j (FORMATS.md §3.2).
+inline void DecodeTq1Codes(const uint8_t* block, uint8_t* codes) {
+  for (int m = 0; m < 32; ++m) {
+    for (int n = 0; n < 5; ++n) codes[32 * n + m] = static_cast<uint8_t>(Tq1Digit(block[m], n));
+  }
+  for (int m = 0; m < 16; ++m) {
+    for (int n = 0; n < 5; ++n) codes[160 + 16 * n + m] = static_cast<uint8_t>(Tq1Digit(block[32 + m], n));
+  }
+  for (int j = 0; j < 4; ++j) {
+    for (int n = 0; n < 4; ++n) codes[240 + 4 * n + j] = static_cast<uint8_t>(Tq1Digit(block[48 + j], n));
+  }
+}
+
 }  // namespace axq
 
 #endif  // AXQ_QUANT_TERNARY_LAYOUT_H_

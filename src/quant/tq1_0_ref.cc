@@ -43,12 +43,9 @@ void dequantize_row_tq1_0_ref(const void* x, float* y, int64_t k) {
   const uint8_t* block = static_cast<const uint8_t*>(x);
   for (int64_t b = 0; b < k / kSuperBlock; ++b, y += kSuperBlock, block += kTq1_0Bytes) {
     const float d = Fp16ToFp32(LoadLE16(block + kTq1_0DOffset));
-    for (int byte = 0; byte < 52; ++byte) {
-      const int digits = byte < 48 ? 5 : 4;
-      for (int n = 0; n < digits; ++n) {
-        y[Tq1Element(byte, n)] = static_cast<float>(Tq1Digit(block[byte], n) - 1) * d;
-      }
-    }
+    uint8_t codes[kSuperBlock];
+    DecodeTq1Codes(block, codes);
+    for (int i = 0; i < kSuperBlock; ++i) y[i] = static_cast<float>(codes[i] - 1) * d;
   }
 }
 

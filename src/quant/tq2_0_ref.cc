@@ -33,14 +33,7 @@ void dequantize_row_tq2_0_ref(const void* x, float* y, int64_t k) {
   const uint8_t* block = static_cast<const uint8_t*>(x);
   for (int64_t b = 0; b < k / kSuperBlock; ++b, block += kTq2_0Bytes) {
     const float d = Fp16ToFp32(LoadLE16(block + kTq2_0DOffset));
-    for (int half = 0; half < 2; ++half) {
-      for (int n = 0; n < 4; ++n) {
-        for (int m = 0; m < 32; ++m) {
-          const int code = (block[32 * half + m] >> (2 * n)) & 3;
-          *y++ = static_cast<float>(code - 1) * d;
-        }
-      }
-    }
+    for (int i = 0; i < kSuperBlock; ++i) *y++ = static_cast<float>(Tq2Code(block, i) - 1) * d;
   }
 }
 
