@@ -52,6 +52,10 @@ Status LookupType(const TypeTraits** out, int type_id, const char* arg) {
   return OkStatus();
 }
 
+bool IsActivationOnlyType(axq_type type) {
+  return type == AXQ_TYPE_Q8_1 || type == AXQ_TYPE_Q8_K || type == AXQ_TYPE_I8_S;
+}
+
 Status CheckedRowBytes(size_t* out, const TypeTraits& traits, int64_t n, const char* arg) {
   *out = 0;
   if (n <= 0) {

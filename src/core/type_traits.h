@@ -28,6 +28,10 @@ const TypeTraits* FindTypeTraits(int type_id);
 // Known types, in id order, for iteration by tools and tests.
 const TypeTraits* AllTypeTraits(size_t* count);
 
+// Q8_1, Q8_K and I8_S hold the activation side of matmuls: no weight is
+// stored in them.
+bool IsActivationOnlyType(axq_type type);
+
 // Looks up the type or fails with AXQ_ERR_UNKNOWN_TYPE naming `arg`.
 Status LookupType(const TypeTraits** out, int type_id, const char* arg);
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "src/core/thread_pool.h"
+#include "src/core/type_traits.h"
 #include "src/matmul/activations.h"
 #include "src/matmul/matmul_kernels.h"
 #include "src/matmul/repack.h"
@@ -42,9 +43,8 @@ Status CheckOperands(MatmulEntry entry, const axq_tensor& y, const axq_tensor& w
       return Fail(AXQ_ERR_INVALID_ARGUMENT, "w: %s needs i2_s weights, got %s", fn, w.traits->name);
     }
   } else if (MatmulKernelFor(wt) == nullptr) {
-    const bool activation_only = wt == AXQ_TYPE_Q8_1 || wt == AXQ_TYPE_Q8_K || wt == AXQ_TYPE_I8_S;
     return Fail(AXQ_ERR_UNSUPPORTED, "w: %s %s", w.traits->name,
-                activation_only ? "is an activation type, not a weight type"
+                IsActivationOnlyType(wt) ? "is an activation type, not a weight type"
                                 : "weights have no matmul in this version");
   }
   const axq_type want_x = entry == MatmulEntry::kI2sI8 ? AXQ_TYPE_I8_S : AXQ_TYPE_F32;

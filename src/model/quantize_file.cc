@@ -23,7 +23,7 @@ constexpr uint64_t kChunkBytes = uint64_t{16} << 20;
 bool IsFloat(axq_type t) { return t == AXQ_TYPE_F32 || t == AXQ_TYPE_F16 || t == AXQ_TYPE_BF16; }
 
 bool IsWeightType(axq_type t) {
-  return t != AXQ_TYPE_Q8_1 && t != AXQ_TYPE_Q8_K && t != AXQ_TYPE_I8_S && KernelsFor(t) != nullptr;
+  return !IsActivationOnlyType(t) && KernelsFor(t) != nullptr;
 }
 
 // The tensor's message, with its name in front; `st`'s own message copied
