@@ -83,28 +83,23 @@ int RunMatmulBench(const MatmulBenchOptions& options) {
       } else if (!Check(axq_quantize(&q, w32.get(), type, &qopts), name.c_str())) {
         return 1;
       }
-      // Repacked copies are made from a ggml-layout original.
-      Tensor unpacked_source;
-      if (repack && !Check(axq_quantize(&raw, w32.get(), type, &qopts), name.c_str())) return 1;
-      if (repack) unpacked_source.reset(raw);
-      Tensor first(q);
-      if (repack) {
-        axq_tensor_t* packed = nullptr;
-        if (!Check(axq_tensor_repack(&packed, q), name.c_str())) return 1;
-        first.reset(packed);
-        q = packed;
-      }
-      const size_t bytes = axq_tensor_nbytes(q);
-      const int64_t copies = std::max<int64_t>(1, (options.rotate_bytes + bytes - 1) / bytes);
+      // `original` is in ggml's layout, which ggml reads. The timed copies,
+      // enough to rotate through rotate_bytes, are repacked from it or
+      // copied as they are.
+      Tensor original(q);
+      auto make_copy = [&](axq_tensor_t** copy) {
+        return repack ? axq_tensor_repack(copy, original.get())
+                      : axq_tensor_from_bytes(copy, type, 2, wdims, axq_tensor_data(original.get()),
+                                              axq_tensor_nbytes(original.get()));
+      };
       std::vector<Tensor> weights;
-      weights.push_back(std::move(first));
+      axq_tensor_t* copy = nullptr;
+      if (!Check(make_copy(&copy), name.c_str())) return 1;
+      weights.emplace_back(copy);
+      const size_t bytes = axq_tensor_nbytes(copy);
+      const int64_t copies = std::max<int64_t>(1, (options.rotate_bytes + bytes - 1) / bytes);
       for (int64_t c = 1; c < copies; ++c) {
-        axq_tensor_t* copy = nullptr;
-        if (repack) {
-          if (!Check(axq_tensor_repack(&copy, unpacked_source.get()), "copy")) return 1;
-        } else if (!Check(axq_tensor_from_bytes(&copy, type, 2, wdims, axq_tensor_data(q), bytes), "copy")) {
-          return 1;
-        }
+        if (!Check(make_copy(&copy), "copy")) return 1;
         weights.emplace_back(copy);
       }
       for (int64_t n : options.batch) {
@@ -140,15 +135,12 @@ int RunMatmulBench(const MatmulBenchOptions& options) {
         if (ggml.CanMatmul(type)) {
           std::vector<const void*> copies;
           for (const Tensor& t : weights) {
-            const void* data = axq_tensor_data(t.get());
-            if (data == nullptr) {  // repacked: use the ggml-layout source
-              data = axq_tensor_data(unpacked_source.get());
-            }
-            copies.push_back(data);
+            // Repacked copies have no ggml-layout bytes: ggml repacks the original.
+            copies.push_back(axq_tensor_data(repack ? original.get() : t.get()));
           }
           std::vector<float> yg(static_cast<size_t>(m * n));
-          const double s = ggml.TimeMatmul(type, copies, axq_tensor_nbytes(unpacked_source ? unpacked_source.get() : weights[0].get()),
-                                           m, k, xf.data(), n, threads, options.samples, repack, yg.data());
+          const double s = ggml.TimeMatmul(type, copies, axq_tensor_nbytes(original.get()), m, k, xf.data(), n,
+                                           threads, options.samples, repack, yg.data());
           peer_ms = s * 1e3;
           if (s > 0) {
             // Agreement with ggml's product (different activation rounding
