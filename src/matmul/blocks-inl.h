@@ -268,6 +268,20 @@ AXQ_KERNEL_ATTR HWY_INLINE hn::Vec<D> TransposeSum(D d, hn::Vec<D>* v, int count
   return v[0];
 }
 
+// One lane per row from `count` rows' 8-lane partial sums (count even, at
+// most kGroupRows): 512-bit targets first pair the rows into full vectors.
+AXQ_KERNEL_ATTR HWY_INLINE hn::Vec<hn::CappedTag<int32_t, kGroupRows>> RowSums(hn::Vec256<int32_t>* parts,
+                                                                              int count) {
+#if HWY_TARGET <= HWY_AVX3
+  const hn::Full512<int32_t> d512;
+  hn::Vec512<int32_t> pairs[kGroupRows / 2];
+  for (int r = 0; r < count; r += 2) pairs[r / 2] = hn::Combine(d512, parts[r + 1], parts[r]);
+  return TransposeSum(d512, pairs, count / 2);
+#else
+  return TransposeSum(hn::Full256<int32_t>(), parts, count);
+#endif
+}
+
 template <int kC>
 struct GroupAccumulators {};
 
@@ -278,7 +292,6 @@ AXQ_KERNEL_ATTR HWY_INLINE void BlockGroup(const MatmulProblem& p, const uint8_t
                                            int rows, int64_t n) {
   const hn::CappedTag<float, kGroupRows> df;
   const hn::RebindToSigned<decltype(df)> di;
-  const hn::Full256<int32_t> d256;
   hn::Vec<decltype(df)> acc[kC];
   for (int c = 0; c < kC; ++c) acc[c] = hn::Zero(df);
   const int64_t blocks = p.k / kLegacyBlock;
@@ -319,27 +332,15 @@ AXQ_KERNEL_ATTR HWY_INLINE void BlockGroup(const MatmulProblem& p, const uint8_t
     // Unrolled so that the accumulators stay in registers.
 #pragma GCC unroll 8
     for (int c = 0; c < kC; ++c) {
-      hn::Vec<decltype(di)> isum;
-#if HWY_TARGET <= HWY_AVX3
-      const hn::Full512<int32_t> d512;
-      hn::Vec512<int32_t> pairs[kGroupRows / 2];
-      for (int r = 0; r < kGroupRows; r += 2) {
-        pairs[r / 2] = hn::Combine(d512, BlockDot<F>(codes[r + 1], act[c] + b * kLegacyBlock),
-                                   BlockDot<F>(codes[r], act[c] + b * kLegacyBlock));
-      }
-      isum = TransposeSum(d512, pairs, kGroupRows / 2);
-#else
       hn::Vec256<int32_t> parts[kGroupRows];
       for (int r = 0; r < kGroupRows; ++r) parts[r] = BlockDot<F>(codes[r], act[c] + b * kLegacyBlock);
-      isum = TransposeSum(d256, parts, kGroupRows);
-#endif
+      hn::Vec<decltype(di)> isum = RowSums(parts, kGroupRows);
       if (F::kOffset != 0 && !(F::kOffset == 128 && HWY_TARGET != HWY_AVX3_DL)) {
         isum = hn::Sub(isum, hn::Set(di, F::kOffset * sum[c][b]));
       }
       acc[c] = AddBlockTerm(df, acc[c], isum, dw, dx[c][b], mw, F::kHasMin ? sx[c][b] : 0.0f, F::kHasMin);
     }
   }
-  (void)d256;
   for (int c = 0; c < kC; ++c) StoreGroupOutputs(df, acc[c], p, n + c, row, rows);
 }
 

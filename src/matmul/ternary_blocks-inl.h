@@ -122,23 +122,14 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq2(const MatmulProblem& p, int64_t row_
       hn::Vec<decltype(df)> acc = hn::Zero(df);
       for (int64_t b = 0; b < blocks; ++b) {
         const int64_t at = b * static_cast<int64_t>(kTq2_0Bytes);
-        hn::Vec<decltype(di)> isum;
-#if HWY_TARGET <= HWY_AVX3
-        const hn::Full512<int32_t> d512;
-        hn::Vec512<int32_t> pairs[kGroupRows / 2];
-        for (int r = 0; r < kGroupRows; r += 2) {
-          __builtin_prefetch(w[r] + at + 1024, 0, 2);
-          __builtin_prefetch(w[r + 1] + at + 1024, 0, 2);
-          pairs[r / 2] = hn::Combine(d512, Tq2BlockDot(w[r + 1] + at, act + b * kSuperBlock),
-                                     Tq2BlockDot(w[r] + at, act + b * kSuperBlock));
-        }
-        isum = TransposeSum(d512, pairs, kGroupRows / 2);
-#else
-        const hn::Full256<int32_t> d256;
         hn::Vec256<int32_t> parts[kGroupRows];
-        for (int r = 0; r < kGroupRows; ++r) parts[r] = Tq2BlockDot(w[r] + at, act + b * kSuperBlock);
-        isum = TransposeSum(d256, parts, kGroupRows);
+        for (int r = 0; r < kGroupRows; ++r) {
+#if HWY_TARGET <= HWY_AVX3
+          __builtin_prefetch(w[r] + at + 1024, 0, 2);
 #endif
+          parts[r] = Tq2BlockDot(w[r] + at, act + b * kSuperBlock);
+        }
+        hn::Vec<decltype(di)> isum = RowSums(parts, kGroupRows);
         const int64_t xb = n * p.x.blocks + b;
         isum = hn::Sub(isum, hn::Set(di, p.x.sum[xb]));  // codes are trits + 1
         acc = AddBlockTerm(df, acc, isum, LoadHalfField(df, w, at + kTq2_0DOffset), p.x.d[xb],
@@ -249,20 +240,9 @@ AXQ_KERNEL_ATTR HWY_NOINLINE void MatmulTq1(const MatmulProblem& p, int64_t row_
         const int64_t xb = n * p.x.blocks + b;
         HWY_ALIGN int32_t sums[kMax];
 #if HWY_TARGET <= HWY_AVX2
-        const hn::Full256<uint8_t> du8;
-        const hn::Full256<int8_t> di8;
-        const hn::Full256<int32_t> d256;
-        hn::Vec256<int32_t> parts[kMax];
+        hn::Vec256<int32_t> parts[kGroupRows];  // lanes == kGroupRows here
         for (int64_t r = 0; r < lanes; ++r) parts[r] = CodesDot256(codes.data() + r * kSuperBlock, act);
-        // 8-lane partial sums of `lanes` rows; pair them into full vectors.
-#if HWY_TARGET <= HWY_AVX3
-        const hn::Full512<int32_t> d512;
-        hn::Vec512<int32_t> pairs[kMax / 2];
-        for (int64_t r = 0; r < lanes; r += 2) pairs[r / 2] = hn::Combine(d512, parts[r + 1], parts[r]);
-        hn::Store(TransposeSum(d512, pairs, static_cast<int>(lanes / 2)), d512, sums);
-#else
-        hn::Store(TransposeSum(d256, parts, static_cast<int>(lanes)), d256, sums);
-#endif
+        hn::Store(RowSums(parts, static_cast<int>(lanes)), di, sums);
 #else
         for (int64_t r = 0; r < lanes; ++r) {
           int32_t s = 0;
