@@ -40,6 +40,7 @@ extern "C" {
 /*   -1 .. -4  misuse by the caller                                          */
 /*   -5, -8    bad data                                                      */
 /*   -6, -7    environment                                                   */
+/*   -9        stopped at the caller's request                              */
 /*   -99       a bug in libaxq                                               */
 /* ------------------------------------------------------------------------ */
 typedef enum axq_status {
@@ -52,6 +53,7 @@ typedef enum axq_status {
   AXQ_ERR_OUT_OF_MEMORY = -6,
   AXQ_ERR_IO = -7,
   AXQ_ERR_CORRUPT_DATA = -8,     /* malformed/truncated/lying file or buffer */
+  AXQ_ERR_CANCELLED = -9,        /* a progress callback asked to stop */
   AXQ_ERR_INTERNAL = -99,
   /* Not statuses: they pin the enum to the full 32-bit range, so that any
      int a binding passes in is a valid value of this type. */
@@ -285,6 +287,165 @@ AXQ_API axq_status axq_matmul_i2s_i8(axq_tensor_t *y, const axq_tensor_t *w,
 AXQ_API axq_status axq_tensor_repack(axq_tensor_t **out, const axq_tensor_t *w);
 /* 1 if t was made by axq_tensor_repack, else 0 (also for NULL). */
 AXQ_API int axq_tensor_is_repacked(const axq_tensor_t *t);
+
+/* ------------------------------------------------------------------------ */
+/* Layers                                                                   */
+/*                                                                          */
+/* A quantized linear layer y = x W^T + b. Its size figures share one       */
+/* definition: weight_bytes is the quantized weight's byte size with all    */
+/* scales (axq_tensor_nbytes of axq_linear_weight; the bias, kept in f32,   */
+/* is not counted); bits_per_weight = 8 * weight_bytes / (out * in);        */
+/* compression_ratio = 4 * out * in / weight_bytes (f32 weight bytes over   */
+/* quantized weight bytes).                                                 */
+/* ------------------------------------------------------------------------ */
+typedef struct axq_linear axq_linear_t;
+
+typedef struct axq_linear_options {
+  uint32_t struct_size;
+  uint32_t n_threads;     /* for quantizing the weight; 0 = all cores */
+  /* AXQ_TYPE_INVALID (the default): an in_features that the type's block
+     does not divide is AXQ_ERR_INVALID_ARGUMENT, naming the nearest valid
+     widths. Another type: the layer uses it instead in that case. */
+  int32_t fallback_type;
+  uint32_t ternary_rule;  /* an axq_ternary_rule, for I2_S, TQ1_0, TQ2_0 */
+} axq_linear_options_t;
+
+typedef struct axq_linear_info {
+  uint32_t struct_size;     /* in: sizeof(axq_linear_info_t) as the caller knows it */
+  int32_t type;             /* the weight's type (the fallback's, if used) */
+  uint32_t has_bias;
+  int64_t in_features;
+  int64_t out_features;
+  uint64_t weight_bytes;
+  double bits_per_weight;
+  double compression_ratio;
+} axq_linear_info_t;
+
+AXQ_API axq_status axq_linear_options_init(axq_linear_options_t *opts);
+/* A layer from weight (out_features rows of in_features f32 values) and
+   bias (NULL or out_features values), both copied. Every weight type of
+   axq_matmul is accepted; any in_features works for F32/F16/BF16. */
+AXQ_API axq_status axq_linear_create(axq_linear_t **out, axq_type type, const float *weight,
+                                     int64_t out_features, int64_t in_features,
+                                     const float *bias, const axq_linear_options_t *opts);
+/* Frees the layer; NULL is a no-op. */
+AXQ_API void axq_linear_destroy(axq_linear_t *layer);
+/* y (batch rows of out_features) from x (batch rows of in_features), where
+   batch = x_count / in_features; y_count must be batch * out_features.
+   Computed by axq_matmul, so its rounding of x applies, then + bias. */
+AXQ_API axq_status axq_linear_forward(float *y, size_t y_count, const axq_linear_t *layer,
+                                      const float *x, size_t x_count,
+                                      const axq_matmul_options_t *opts);
+/* Fills the fields out->struct_size covers. */
+AXQ_API axq_status axq_linear_info(axq_linear_info_t *out, const axq_linear_t *layer);
+/* The layer's weight tensor (dims {in_features, out_features}), owned by
+   the layer; NULL (and an error) for a NULL layer. */
+AXQ_API const axq_tensor_t *axq_linear_weight(const axq_linear_t *layer);
+
+/* ------------------------------------------------------------------------ */
+/* Models                                                                   */
+/*                                                                          */
+/* An axq_model_t is a set of named tensors (names of 1 to 63 bytes,        */
+/* unique) plus, when loaded from GGUF, the file's metadata, which          */
+/* axq_model_save writes back. Which type each tensor gets when a model is  */
+/* quantized (in memory or file to file):                                   */
+/*  1. the first rule whose glob (fnmatch) matches the name, if any;        */
+/*  2. otherwise tensors of one dim, and tensors whose name contains        */
+/*     "norm" (unless `pure`), keep their type; the rest get `type`;        */
+/*  3. if the chosen type's block does not divide the row length,           */
+/*     `fallback_type`, or by default llama.cpp's choice: Q2_K, Q3_K,       */
+/*     TQ1_0, TQ2_0 -> Q4_0, Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0, and   */
+/*     F16 whenever the replacement does not divide the row either.         */
+/* Only F32, F16 and BF16 tensors are converted; a tensor already of another */
+/* type must keep it. GGUF is the recommended file format.                  */
+/* ------------------------------------------------------------------------ */
+typedef struct axq_model axq_model_t;
+
+/* Reported while models are quantized: before each tensor and after each
+   chunk of rows. */
+typedef struct axq_progress {
+  uint32_t struct_size;
+  uint64_t tensor_index;    /* 0-based, of tensor_count */
+  uint64_t tensor_count;
+  const char *tensor_name;  /* valid during the call */
+  uint64_t bytes_done;      /* input bytes processed */
+  uint64_t bytes_total;
+  double elapsed_seconds;
+  double bytes_per_second;  /* 0 until measurable */
+  double eta_seconds;       /* -1 until measurable */
+} axq_progress_t;
+
+/* Return 0 to go on; anything else stops the work with AXQ_ERR_CANCELLED
+   (a file being written is then not created or replaced). Called on the
+   thread that called libaxq. */
+typedef int (*axq_progress_fn)(const axq_progress_t *progress, void *user);
+
+typedef struct axq_model_quantize_options {
+  uint32_t struct_size;
+  int32_t type;            /* default target type; AXQ_TYPE_Q4_0 by default */
+  /* NULL or "GLOB=TYPE" rules separated by ';' or newlines, first match
+     wins, e.g. "*norm*=f32; token_embd.weight=q8_0" */
+  const char *rules;
+  uint32_t pure;           /* 1: quantize norms of 2+ dims too (llama-quantize --pure) */
+  int32_t fallback_type;   /* AXQ_TYPE_INVALID (default): llama.cpp's choice */
+  uint32_t n_threads;      /* 0 = all cores; results are identical for any value */
+  uint32_t ternary_rule;   /* an axq_ternary_rule */
+  axq_progress_fn progress; /* NULL: none */
+  void *progress_user;
+} axq_model_quantize_options_t;
+
+typedef struct axq_model_summary {
+  uint32_t struct_size;      /* in: sizeof(axq_model_summary_t) as the caller knows it */
+  uint64_t tensor_count;
+  uint64_t quantized_tensor_count; /* tensors of a block type */
+  uint64_t params;           /* elements of all tensors */
+  uint64_t f32_bytes;        /* 4 * params */
+  uint64_t bytes;            /* the tensors' byte sizes, summed */
+  double compression_ratio;  /* f32_bytes / bytes */
+  double bits_per_weight;    /* 8 * bytes / params */
+} axq_model_summary_t;
+
+AXQ_API axq_status axq_model_quantize_options_init(axq_model_quantize_options_t *opts);
+
+/* An empty model. */
+AXQ_API axq_status axq_model_create(axq_model_t **out);
+/* Every tensor of a GGUF or safetensors file, copied into memory. */
+AXQ_API axq_status axq_model_load(axq_model_t **out, const char *path);
+/* Frees the model; NULL is a no-op. */
+AXQ_API void axq_model_destroy(axq_model_t *model);
+/* Adds a copy of t (not a repacked tensor) under `name`. */
+AXQ_API axq_status axq_model_add(axq_model_t *model, const char *name, const axq_tensor_t *t);
+/* Writes the model as GGUF v3 through a temporary file renamed into place. */
+AXQ_API axq_status axq_model_save(const axq_model_t *model, const char *path);
+AXQ_API size_t axq_model_tensor_count(const axq_model_t *model);
+/* Name of tensor i (in order of addition); NULL past the end. Owned by the
+   model. */
+AXQ_API const char *axq_model_tensor_name(const axq_model_t *model, size_t i);
+/* The tensor called `name`, owned by the model; NULL (and an error) if
+   there is none. */
+AXQ_API const axq_tensor_t *axq_model_tensor(const axq_model_t *model, const char *name);
+/* A new model with every tensor of `model` given the type the options
+   choose (see above); metadata is carried over. */
+AXQ_API axq_status axq_model_quantize(axq_model_t **out, const axq_model_t *model,
+                                      const axq_model_quantize_options_t *opts);
+/* Tensor `name` expanded to a new F32 tensor. If ndim > 0 its dims must
+   equal dims[0..ndim) (AXQ_ERR_INVALID_ARGUMENT otherwise); ndim 0 takes
+   the tensor's own shape. */
+AXQ_API axq_status axq_model_dequantize(axq_tensor_t **out, const axq_model_t *model,
+                                        const char *name, int ndim, const int64_t *dims);
+/* Fills the fields out->struct_size covers. */
+AXQ_API axq_status axq_model_summary(axq_model_summary_t *out, const axq_model_t *model);
+
+/* A GGUF or safetensors model file to a GGUF model file, streamed: the
+   input is memory-mapped and each tensor written as it is quantized, so
+   memory stays near the largest tensor. The output appears only when
+   complete (a temporary renamed into place). `axq quantize` runs this. */
+AXQ_API axq_status axq_model_quantize_file(const char *out_path, const char *in_path,
+                                           const axq_model_quantize_options_t *opts);
+/* Every tensor of a GGUF or safetensors model expanded to `type` (F32, F16
+   or BF16) into a GGUF file, also streamed. */
+AXQ_API axq_status axq_model_dequantize_file(const char *out_path, const char *in_path,
+                                             axq_type type, const axq_dequantize_options_t *opts);
 
 /* ------------------------------------------------------------------------ */
 /* SIMD targets                                                             */

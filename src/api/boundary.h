@@ -45,6 +45,21 @@ Status ReadOptions(const Options* given, Options* defaults, const char* name) {
   return OkStatus();
 }
 
+// Hands `info` to the caller's struct, writing only the bytes that its
+// struct_size (set by the caller to the size it was compiled with) covers.
+template <class Info>
+Status CopyInfo(Info* out, Info info, const char* name) {
+  if (out == nullptr) return Fail(AXQ_ERR_INVALID_ARGUMENT, "%s: NULL", name);
+  const uint32_t size = out->struct_size;
+  if (size < sizeof(uint32_t) || size > sizeof(Info)) {
+    return Fail(AXQ_ERR_INVALID_ARGUMENT, "%s->struct_size: %u is not a size this libaxq knows (%u)", name, size,
+                static_cast<unsigned>(sizeof(Info)));
+  }
+  info.struct_size = size;
+  std::memcpy(static_cast<void*>(out), &info, size);
+  return OkStatus();
+}
+
 }  // namespace axq
 
 #endif  // AXQ_API_BOUNDARY_H_

@@ -16,18 +16,11 @@ extern "C" {
 AXQ_API axq_status axq_type_info(axq_type_info_t* out, axq_type type) {
   return Guard([&]() -> Status {
     AXQ_RETURN_IF_ERROR(axq::RequireNonNull(out, "out"));
-    const uint32_t size = out->struct_size;
-    if (size < sizeof(uint32_t) || size > sizeof(axq_type_info_t)) {
-      return Fail(AXQ_ERR_INVALID_ARGUMENT,
-                  "out->struct_size: %u is not a size this libaxq knows (%u)", size,
-                  static_cast<unsigned>(sizeof(axq_type_info_t)));
-    }
     const axq::TypeTraits* traits = nullptr;
     AXQ_RETURN_IF_ERROR(axq::LookupType(&traits, type, "type"));
     const axq::FormatKernels* kernels = axq::KernelsFor(traits->type);
     axq_type_info_t info;
     std::memset(&info, 0, sizeof(info));
-    info.struct_size = size;
     info.type = traits->type;
     info.name = traits->name;
     info.block_elems = traits->block_elems;
@@ -37,8 +30,7 @@ AXQ_API axq_status axq_type_info(axq_type_info_t* out, axq_type type) {
     info.is_quantized = traits->is_quantized ? 1u : 0u;
     info.can_quantize = kernels != nullptr ? 1u : 0u;
     info.can_dequantize = kernels != nullptr ? 1u : 0u;
-    std::memcpy(out, &info, size);  // only what the caller's struct holds
-    return OkStatus();
+    return axq::CopyInfo(out, info, "out");
   });
 }
 

@@ -19,6 +19,7 @@ AXQ_API const char* axq_status_string(axq_status s) {
     case AXQ_ERR_OUT_OF_MEMORY: return "out of memory";
     case AXQ_ERR_IO: return "I/O error";
     case AXQ_ERR_CORRUPT_DATA: return "corrupt or truncated data";
+    case AXQ_ERR_CANCELLED: return "cancelled";
     case AXQ_ERR_INTERNAL: return "internal error";
     default: break;
   }

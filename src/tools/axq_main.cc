@@ -36,11 +36,12 @@ const char kHelp[] =
     "                   --ggml PATH\n"
     "  quantize IN OUT --type TYPE\n"
     "          a GGUF or safetensors model to a GGUF model of TYPE; 1-D tensors\n"
-    "          and norms stay as they are, rows TYPE's block does not divide\n"
-    "          fall back to f16\n"
+    "          and norms stay as they are; rows TYPE's block does not divide\n"
+    "          fall back as llama.cpp's do (q4_0 for tq1_0/tq2_0, else f16)\n"
     "          options: --rule 'GLOB=TYPE' (repeatable, first match wins)\n"
     "                   --threads N --pure (every tensor of 2+ dims to TYPE)\n"
     "                   --fallback TYPE --ternary absmean|reference\n"
+    "                   (default: absmean for i2_s, reference for tq1_0/tq2_0)\n"
     "  dequantize IN OUT [--type f32|f16|bf16] [--threads N]\n"
     "          every tensor of a GGUF or safetensors model expanded (default\n"
     "          f32) into a GGUF file\n"
@@ -202,7 +203,8 @@ int Quantize(int argc, char** argv) {
       if (i + 1 >= argc) return Usage("--ternary needs a value");
       const std::string rule = argv[++i];
       if (rule != "absmean" && rule != "reference") return Usage("--ternary: absmean or reference");
-      command.absmean = rule == "absmean";
+      command.ternary = rule == "absmean" ? axq_tool::QuantizeCommand::Ternary::kAbsmean
+                                          : axq_tool::QuantizeCommand::Ternary::kReference;
     } else if (!arg.empty() && arg[0] == '-') {
       return Usage("quantize: unknown option '" + arg + "'");
     } else {

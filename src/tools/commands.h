@@ -45,8 +45,10 @@ struct QuantizeCommand {
   std::vector<std::string> rules;  // "GLOB=TYPE"
   unsigned threads = 0;
   bool pure = false;
-  bool absmean = true;  // ternary types: BitNet's absmean unless --ternary reference
-  axq_type fallback = AXQ_TYPE_INVALID;  // default: f16
+  // --ternary; by default absmean for I2_S (its reference rule only suits
+  // weights that are ternary already), ggml's own rule for TQ1_0/TQ2_0.
+  enum class Ternary { kAuto, kAbsmean, kReference } ternary = Ternary::kAuto;
+  axq_type fallback = AXQ_TYPE_INVALID;  // default: llama.cpp's choice
 };
 int RunQuantize(const QuantizeCommand& command);
 

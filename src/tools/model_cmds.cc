@@ -8,7 +8,6 @@
 #include "src/core/convert.h"
 #include "src/core/parallel.h"
 #include "src/core/type_traits.h"
-#include "src/model/dequantize_file.h"
 #include "src/model/source.h"
 #include "src/simd/kernels.h"
 #include "src/tools/commands.h"
@@ -18,7 +17,10 @@ namespace axq_tool {
 
 int RunDequantize(const std::string& in, const std::string& out, axq_type type, unsigned threads) {
   const double start = NowSeconds();
-  if (!axq::DequantizeFile(in, out, type, threads).ok()) {
+  axq_dequantize_options_t options;
+  axq_dequantize_options_init(&options);
+  options.n_threads = threads;
+  if (axq_model_dequantize_file(out.c_str(), in.c_str(), type, &options) != AXQ_OK) {
     std::fprintf(stderr, "axq: dequantize: %s\n", axq_last_error());
     return 1;
   }

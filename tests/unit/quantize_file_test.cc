@@ -124,9 +124,13 @@ TEST(QuantizeFile, DefaultsKeepNormsAndOneDimTensorsAndFallBackForOddRows) {
   const std::vector<Source> model = Model();
   WriteGguf(Path("in.gguf"), model);
   axq::QuantizeFileOptions options;
-  options.type = AXQ_TYPE_Q4_0;
-  std::vector<axq::QuantizeProgress> progress;
-  options.progress = [&](const axq::QuantizeProgress& p) { progress.push_back(p); };
+  options.choice.type = AXQ_TYPE_Q4_0;
+  std::vector<axq_progress_t> progress;
+  options.progress = [](const axq_progress_t* p, void* user) {
+    static_cast<std::vector<axq_progress_t>*>(user)->push_back(*p);
+    return 0;
+  };
+  options.progress_user = &progress;
   ASSERT_TRUE(axq::QuantizeFile(Path("in.gguf"), Path("out.gguf"), options).ok()) << axq_last_error();
   Output out;
   ReadOutput(Path("out.gguf"), &out);
@@ -144,7 +148,8 @@ TEST(QuantizeFile, DefaultsKeepNormsAndOneDimTensorsAndFallBackForOddRows) {
   EXPECT_EQ(version, 2);
   EXPECT_EQ(out.file.Find("general.architecture")->value.scalar, "llama");
   ASSERT_FALSE(progress.empty());
-  EXPECT_EQ(progress.back().tensor, model.size() - 1);
+  EXPECT_EQ(progress.back().tensor_index, model.size() - 1);
+  EXPECT_EQ(progress.back().bytes_done, progress.back().bytes_total);
   for (size_t i = 1; i < progress.size(); ++i) EXPECT_GE(progress[i].bytes_done, progress[i - 1].bytes_done);
 }
 
@@ -152,19 +157,19 @@ TEST(QuantizeFile, RulesAndPureMode) {
   const std::vector<Source> model = Model();
   WriteGguf(Path("in.gguf"), model);
   axq::QuantizeFileOptions options;
-  options.type = AXQ_TYPE_Q4_0;
-  std::pair<std::string, axq_type> rule;
+  options.choice.type = AXQ_TYPE_Q4_0;
+  axq::TensorRule rule;
   ASSERT_TRUE(axq::ParseRule("*ffn*=Q8_0", &rule).ok());
-  options.rules.push_back(rule);
+  options.choice.rules.push_back(rule);
   ASSERT_TRUE(axq::ParseRule("token_embd.weight=f32", &rule).ok());
-  options.rules.push_back(rule);
+  options.choice.rules.push_back(rule);
   ASSERT_TRUE(axq::QuantizeFile(Path("in.gguf"), Path("rules.gguf"), options).ok()) << axq_last_error();
   Output out;
   ReadOutput(Path("rules.gguf"), &out);
   EXPECT_EQ(out.types["blk.0.ffn.weight"], AXQ_TYPE_Q8_0);
   EXPECT_EQ(out.types["token_embd.weight"], AXQ_TYPE_F32);
-  options.rules.clear();
-  options.pure = true;
+  options.choice.rules.clear();
+  options.choice.pure = true;
   ASSERT_TRUE(axq::QuantizeFile(Path("in.gguf"), Path("pure.gguf"), options).ok()) << axq_last_error();
   Output pure;
   ReadOutput(Path("pure.gguf"), &pure);
@@ -179,7 +184,7 @@ TEST(QuantizeFile, OutputDoesNotDependOnTheThreadCount) {
   WriteGguf(Path("in.gguf"), model);
   for (axq_type type : {AXQ_TYPE_Q4_0, AXQ_TYPE_Q5_1, AXQ_TYPE_I2_S}) {
     axq::QuantizeFileOptions options;
-    options.type = type;
+    options.choice.type = type;
     options.threads = 1;
     ASSERT_TRUE(axq::QuantizeFile(Path("in.gguf"), Path("t1.gguf"), options).ok()) << axq_last_error();
     options.threads = 3;
@@ -193,7 +198,7 @@ TEST(QuantizeFile, SafetensorsInputGivesTheSameTensors) {
   WriteGguf(Path("in.gguf"), model);
   WriteSafetensors(Path("in.safetensors"), model);
   axq::QuantizeFileOptions options;
-  options.type = AXQ_TYPE_Q8_0;
+  options.choice.type = AXQ_TYPE_Q8_0;
   ASSERT_TRUE(axq::QuantizeFile(Path("in.gguf"), Path("a.gguf"), options).ok()) << axq_last_error();
   ASSERT_TRUE(axq::QuantizeFile(Path("in.safetensors"), Path("b.gguf"), options).ok()) << axq_last_error();
   Output a, b;
@@ -207,7 +212,8 @@ TEST(QuantizeFile, AbsmeanTernaryTensorsUseTheWholeTensor) {
   const std::vector<Source> model = Model();
   WriteGguf(Path("in.gguf"), model);
   axq::QuantizeFileOptions options;
-  options.type = AXQ_TYPE_I2_S;
+  options.choice.type = AXQ_TYPE_I2_S;
+  options.ternary = axq::TernaryRule::kAbsmean;
   ASSERT_TRUE(axq::QuantizeFile(Path("in.gguf"), Path("i2s.gguf"), options).ok()) << axq_last_error();
   Output out;
   ReadOutput(Path("i2s.gguf"), &out);
@@ -230,7 +236,7 @@ TEST(QuantizeFile, FailuresLeaveTheOldOutputAndNameTheTensor) {
   std::vector<Source> model = Model();
   WriteGguf(Path("in.gguf"), model);
   axq::QuantizeFileOptions options;
-  options.type = AXQ_TYPE_Q4_0;
+  options.choice.type = AXQ_TYPE_Q4_0;
   ASSERT_TRUE(axq::QuantizeFile(Path("in.gguf"), Path("keep.gguf"), options).ok());
   const std::vector<uint8_t> before = ReadAll(Path("keep.gguf"));
   model[2].values[17] = NAN;
@@ -239,12 +245,12 @@ TEST(QuantizeFile, FailuresLeaveTheOldOutputAndNameTheTensor) {
   EXPECT_NE(std::string(axq_last_error()).find("tensor 'blk.0.ffn.weight'"), std::string::npos) << axq_last_error();
   EXPECT_EQ(ReadAll(Path("keep.gguf")), before);
   // Already-quantized tensors are not requantized.
-  options.type = AXQ_TYPE_Q8_0;
+  options.choice.type = AXQ_TYPE_Q8_0;
   EXPECT_EQ(axq::QuantizeFile(Path("keep.gguf"), Path("re.gguf"), options).code(), AXQ_ERR_UNSUPPORTED);
   EXPECT_NE(std::string(axq_last_error()).find("already q4_0"), std::string::npos) << axq_last_error();
-  options.type = AXQ_TYPE_Q8_K;
+  options.choice.type = AXQ_TYPE_Q8_K;
   EXPECT_EQ(axq::QuantizeFile(Path("in.gguf"), Path("k.gguf"), options).code(), AXQ_ERR_INVALID_ARGUMENT);
-  options.type = AXQ_TYPE_Q4_0;
+  options.choice.type = AXQ_TYPE_Q4_0;
   EXPECT_EQ(axq::QuantizeFile(Path("missing.gguf"), Path("x.gguf"), options).code(), AXQ_ERR_IO);
 }
 
@@ -253,7 +259,7 @@ TEST(DequantizeFile, ExpandsEveryTensorAsTheRowFunctionsDo) {
   WriteGguf(Path("in.gguf"), model);
   for (axq_type type : {AXQ_TYPE_Q4_0, AXQ_TYPE_I2_S}) {
     axq::QuantizeFileOptions options;
-    options.type = type;
+    options.choice.type = type;
     ASSERT_TRUE(axq::QuantizeFile(Path("in.gguf"), Path("q.gguf"), options).ok()) << axq_last_error();
     ASSERT_TRUE(axq::DequantizeFile(Path("q.gguf"), Path("f.gguf"), AXQ_TYPE_F32, 2).ok()) << axq_last_error();
     Output q, f;

@@ -1,0 +1,50 @@
+// One model tensor from its source type to a target type, in chunks of
+// rows so that memory stays near one chunk, plus the progress meter the
+// model quantizers report through.
+#ifndef AXQ_MODEL_QUANTIZE_TENSOR_H_
+#define AXQ_MODEL_QUANTIZE_TENSOR_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "axq/axq.h"
+#include "src/core/convert.h"
+#include "src/core/status.h"
+#include "src/model/source.h"
+
+namespace axq {
+
+// Types a model tensor may be written as (not the activation-only ones).
+bool IsWeightType(axq_type t);
+bool IsFloatType(axq_type t);
+
+// Receives consecutive pieces of the target tensor's bytes; `rows_done`
+// counts the source rows they cover so far.
+using ChunkSink = std::function<Status(const void* data, size_t size, int64_t rows_done)>;
+
+// Quantizes s (F32/F16/BF16) to `target`, or expands s of any type to
+// F32/F16/BF16; the bytes equal axq_quantize's of the whole tensor for any
+// thread count. Errors name the tensor.
+Status QuantizeTensor(const SourceTensor& s, axq_type target, TernaryRule rule, unsigned threads,
+                      const ChunkSink& sink);
+
+// Tensor i/n, bytes, rate and ETA for an axq_progress_fn; a non-zero
+// return from the callback cancels (AXQ_ERR_CANCELLED).
+class ProgressMeter {
+ public:
+  ProgressMeter(axq_progress_fn fn, void* user, uint64_t tensor_count, uint64_t bytes_total);
+  Status Report(uint64_t tensor_index, const std::string& name, uint64_t bytes_done);
+
+ private:
+  axq_progress_fn fn_;
+  void* user_;
+  uint64_t tensor_count_;
+  uint64_t bytes_total_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace axq
+
+#endif  // AXQ_MODEL_QUANTIZE_TENSOR_H_

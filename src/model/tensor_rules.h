@@ -1,0 +1,49 @@
+// Which type each tensor of a model gets: the default type, "GLOB=TYPE"
+// rules, the tensors that stay as they are, and the fallback for rows a
+// block does not divide. Shared by file quantization and axq_model_t.
+#ifndef AXQ_MODEL_TENSOR_RULES_H_
+#define AXQ_MODEL_TENSOR_RULES_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "axq/axq.h"
+#include "src/core/status.h"
+
+namespace axq {
+
+using TensorRule = std::pair<std::string, axq_type>;  // glob, type
+
+struct TypeChoice {
+  axq_type type = AXQ_TYPE_Q4_0;
+  std::vector<TensorRule> rules;  // first match wins (fnmatch on the name)
+  // Like llama-quantize --pure: norms of 2+ dims are quantized too.
+  bool pure = false;
+  // For rows the chosen type's block does not divide; AXQ_TYPE_INVALID
+  // picks llama.cpp's fallback (LlamaFallback).
+  axq_type fallback = AXQ_TYPE_INVALID;
+};
+
+// Parses "glob=type" (the type by name, case-insensitive).
+Status ParseRule(const std::string& text, TensorRule* out);
+
+// Parses rules separated by ';' or newlines; blanks around each are
+// ignored, empty entries skipped.
+Status ParseRuleList(const char* text, std::vector<TensorRule>* out);
+
+// llama.cpp's replacement when ne0 is not a multiple of `type`'s block:
+// Q2_K, Q3_K, TQ1_0, TQ2_0 -> Q4_0; Q4_K -> Q5_0; Q5_K -> Q5_1;
+// Q6_K -> Q8_0; anything still not dividing ne0 -> F16.
+axq_type LlamaFallback(axq_type type, int64_t ne0);
+
+// The type a tensor gets (source_type: its type in the input). 1-D tensors
+// keep their type, and so do tensors named "*norm*" unless `pure`; a rule
+// overrides both.
+axq_type ChooseType(const TypeChoice& choice, const std::string& name, int n_dims, int64_t ne0,
+                    axq_type source_type);
+
+}  // namespace axq
+
+#endif  // AXQ_MODEL_TENSOR_RULES_H_

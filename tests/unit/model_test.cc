@@ -1,0 +1,293 @@
+// axq_model_t: named tensors in, per-tensor types by rules, summary,
+// save/load, dequantize by name with shape checks, progress and
+// cancellation; and the file-to-file entry points.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/common/test_support.h"
+
+namespace {
+
+struct Spec {
+  const char* name;
+  int ndim;
+  int64_t dims[2];
+};
+
+// A llama-like layer: a 1-D norm, 2-D weights, one with rows of 48 that
+// 32-element blocks do not divide.
+const Spec kSpecs[] = {{"token_embd.weight", 2, {64, 10}}, {"blk.0.attn_norm.weight", 1, {64, 1}},
+                       {"blk.0.attn_q.weight", 2, {64, 64}}, {"blk.0.ffn_up.weight", 2, {64, 96}},
+                       {"odd.weight", 2, {48, 4}}};
+
+axq_model_t* MakeModel(std::vector<std::vector<float>>* values) {
+  axq_model_t* model = nullptr;
+  EXPECT_EQ(axq_model_create(&model), AXQ_OK);
+  axq_test::Rng rng(11);
+  for (const Spec& s : kSpecs) {
+    std::vector<float> v(static_cast<size_t>(s.dims[0] * (s.ndim == 2 ? s.dims[1] : 1)));
+    for (float& x : v) x = rng.Gaussian() * 0.05f;
+    axq_tensor_t* t = nullptr;
+    EXPECT_EQ(axq_tensor_from_f32(&t, v.data(), s.ndim, s.dims), AXQ_OK);
+    EXPECT_EQ(axq_model_add(model, s.name, t), AXQ_OK) << axq_last_error();
+    axq_tensor_destroy(t);
+    if (values != nullptr) values->push_back(v);
+  }
+  return model;
+}
+
+std::vector<uint8_t> Bytes(const axq_tensor_t* t) {
+  const uint8_t* p = static_cast<const uint8_t*>(axq_tensor_data(t));
+  return std::vector<uint8_t>(p, p + axq_tensor_nbytes(t));
+}
+
+TEST(Model, QuantizesByRulesAndSummarizes) {
+  std::vector<std::vector<float>> values;
+  axq_model_t* model = MakeModel(&values);
+  ASSERT_EQ(axq_model_tensor_count(model), 5u);
+  EXPECT_STREQ(axq_model_tensor_name(model, 1), "blk.0.attn_norm.weight");
+  axq_model_summary_t before;
+  before.struct_size = sizeof(before);
+  ASSERT_EQ(axq_model_summary(&before, model), AXQ_OK);
+  EXPECT_EQ(before.tensor_count, 5u);
+  EXPECT_EQ(before.quantized_tensor_count, 0u);
+  EXPECT_EQ(before.params, 640u + 64 + 4096 + 6144 + 192);
+  EXPECT_EQ(before.bytes, before.f32_bytes);
+  EXPECT_DOUBLE_EQ(before.compression_ratio, 1.0);
+
+  axq_model_quantize_options_t opts;
+  ASSERT_EQ(axq_model_quantize_options_init(&opts), AXQ_OK);
+  opts.type = AXQ_TYPE_Q4_0;
+  opts.rules = "*ffn*=q8_0; token_embd.weight = f16";
+  axq_model_t* q = nullptr;
+  ASSERT_EQ(axq_model_quantize(&q, model, &opts), AXQ_OK) << axq_last_error();
+  const axq_type want[] = {AXQ_TYPE_F16, AXQ_TYPE_F32, AXQ_TYPE_Q4_0, AXQ_TYPE_Q8_0, AXQ_TYPE_F16};
+  for (size_t i = 0; i < 5; ++i) {
+    const axq_tensor_t* t = axq_model_tensor(q, kSpecs[i].name);
+    ASSERT_NE(t, nullptr) << kSpecs[i].name;
+    EXPECT_EQ(axq_tensor_type(t), want[i]) << kSpecs[i].name;
+    // The bytes are axq_quantize's of the same tensor.
+    axq_tensor_t *src = nullptr, *expect = nullptr;
+    ASSERT_EQ(axq_tensor_from_f32(&src, values[i].data(), kSpecs[i].ndim, kSpecs[i].dims), AXQ_OK);
+    ASSERT_EQ(axq_quantize(&expect, src, want[i], nullptr), AXQ_OK);
+    EXPECT_EQ(Bytes(t), Bytes(expect)) << kSpecs[i].name;
+    axq_tensor_destroy(src);
+    axq_tensor_destroy(expect);
+  }
+  axq_model_summary_t after;
+  after.struct_size = sizeof(after);
+  ASSERT_EQ(axq_model_summary(&after, q), AXQ_OK);
+  EXPECT_EQ(after.params, before.params);
+  EXPECT_EQ(after.quantized_tensor_count, 2u);
+  EXPECT_EQ(after.bytes, 640u * 2 + 64 * 4 + 4096 / 32 * 18 + 6144 / 32 * 34 + 192 * 2);
+  EXPECT_DOUBLE_EQ(after.compression_ratio, static_cast<double>(after.f32_bytes) / after.bytes);
+  EXPECT_DOUBLE_EQ(after.bits_per_weight, 8.0 * after.bytes / after.params);
+  axq_model_destroy(q);
+  axq_model_destroy(model);
+}
+
+TEST(Model, SavesLoadsAndDequantizesByName) {
+  std::vector<std::vector<float>> values;
+  axq_model_t* model = MakeModel(&values);
+  axq_model_t* q = nullptr;
+  axq_model_quantize_options_t opts;
+  axq_model_quantize_options_init(&opts);
+  opts.type = AXQ_TYPE_Q5_1;
+  ASSERT_EQ(axq_model_quantize(&q, model, &opts), AXQ_OK) << axq_last_error();
+  const std::string path = axq_test::ScratchPath("model.gguf");
+  ASSERT_EQ(axq_model_save(q, path.c_str()), AXQ_OK) << axq_last_error();
+  axq_model_t* loaded = nullptr;
+  ASSERT_EQ(axq_model_load(&loaded, path.c_str()), AXQ_OK) << axq_last_error();
+  ASSERT_EQ(axq_model_tensor_count(loaded), 5u);
+  for (size_t i = 0; i < 5; ++i) {
+    SCOPED_TRACE(kSpecs[i].name);
+    EXPECT_STREQ(axq_model_tensor_name(loaded, i), kSpecs[i].name);
+    const axq_tensor_t* a = axq_model_tensor(q, kSpecs[i].name);
+    const axq_tensor_t* b = axq_model_tensor(loaded, kSpecs[i].name);
+    EXPECT_EQ(axq_tensor_type(a), axq_tensor_type(b));
+    EXPECT_EQ(axq_tensor_ndim(a), axq_tensor_ndim(b));
+    EXPECT_EQ(Bytes(a), Bytes(b));
+    axq_tensor_t* f = nullptr;
+    ASSERT_EQ(axq_model_dequantize(&f, loaded, kSpecs[i].name, kSpecs[i].ndim, kSpecs[i].dims), AXQ_OK)
+        << axq_last_error();
+    axq_tensor_t* g = nullptr;
+    ASSERT_EQ(axq_dequantize(&g, a, nullptr), AXQ_OK);
+    EXPECT_EQ(Bytes(f), Bytes(g));
+    axq_tensor_destroy(f);
+    axq_tensor_destroy(g);
+  }
+  axq_tensor_t* f = nullptr;
+  const int64_t wrong[2] = {10, 64};
+  EXPECT_EQ(axq_model_dequantize(&f, loaded, "token_embd.weight", 2, wrong), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(axq_last_error()).find("token_embd.weight"), std::string::npos) << axq_last_error();
+  EXPECT_EQ(axq_model_dequantize(&f, loaded, "token_embd.weight", 1, wrong), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(axq_model_dequantize(&f, loaded, "missing.weight", 0, nullptr), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(axq_last_error()).find("'missing.weight'"), std::string::npos) << axq_last_error();
+  EXPECT_EQ(f, nullptr);
+  ASSERT_EQ(axq_model_dequantize(&f, loaded, "odd.weight", 0, nullptr), AXQ_OK);
+  EXPECT_EQ(axq_tensor_dim(f, 0), 48);
+  axq_tensor_destroy(f);
+  axq_model_destroy(loaded);
+  axq_model_destroy(q);
+  axq_model_destroy(model);
+}
+
+struct Recorder {
+  std::vector<uint64_t> tensors;
+  uint64_t last_done = 0, total = 0;
+  bool monotonic = true, sane = true;
+  int cancel_at = -1;  // tensor index at which to return non-zero
+};
+
+int Record(const axq_progress_t* p, void* user) {
+  Recorder* r = static_cast<Recorder*>(user);
+  if (p->bytes_done < r->last_done) r->monotonic = false;
+  if (p->tensor_count != 5 || p->tensor_name == nullptr || p->bytes_done > p->bytes_total ||
+      p->elapsed_seconds < 0) {
+    r->sane = false;
+  }
+  r->last_done = p->bytes_done;
+  r->total = p->bytes_total;
+  if (r->tensors.empty() || r->tensors.back() != p->tensor_index) r->tensors.push_back(p->tensor_index);
+  return static_cast<int>(p->tensor_index) == r->cancel_at ? 1 : 0;
+}
+
+TEST(Model, ReportsProgressAndCancels) {
+  axq_model_t* model = MakeModel(nullptr);
+  Recorder rec;
+  axq_model_quantize_options_t opts;
+  axq_model_quantize_options_init(&opts);
+  opts.progress = Record;
+  opts.progress_user = &rec;
+  axq_model_t* q = nullptr;
+  ASSERT_EQ(axq_model_quantize(&q, model, &opts), AXQ_OK);
+  EXPECT_EQ(rec.tensors, (std::vector<uint64_t>{0, 1, 2, 3, 4}));
+  EXPECT_TRUE(rec.monotonic);
+  EXPECT_TRUE(rec.sane);
+  EXPECT_EQ(rec.last_done, rec.total);
+  axq_model_destroy(q);
+
+  // Cancelling the file quantizer leaves no output behind.
+  const std::string in = axq_test::ScratchPath("cancel-in.gguf"), out = axq_test::ScratchPath("cancel-out.gguf");
+  ASSERT_EQ(axq_model_save(model, in.c_str()), AXQ_OK);
+  Recorder cancel;
+  cancel.cancel_at = 2;
+  opts.progress_user = &cancel;
+  EXPECT_EQ(axq_model_quantize_file(out.c_str(), in.c_str(), &opts), AXQ_ERR_CANCELLED);
+  EXPECT_NE(std::string(axq_last_error()).find("cancelled"), std::string::npos) << axq_last_error();
+  EXPECT_EQ(std::fopen(out.c_str(), "rb"), nullptr);
+  EXPECT_EQ(axq_model_quantize(&q, model, &opts), AXQ_ERR_CANCELLED);
+  EXPECT_EQ(q, nullptr);
+  axq_model_destroy(model);
+}
+
+TEST(Model, FileToFileMatchesInMemory) {
+  axq_model_t* model = MakeModel(nullptr);
+  const std::string in = axq_test::ScratchPath("f2f-in.gguf"), out = axq_test::ScratchPath("f2f-out.gguf"),
+                    back = axq_test::ScratchPath("f2f-back.gguf");
+  ASSERT_EQ(axq_model_save(model, in.c_str()), AXQ_OK);
+  axq_model_quantize_options_t opts;
+  axq_model_quantize_options_init(&opts);
+  opts.type = AXQ_TYPE_Q8_0;
+  opts.n_threads = 2;
+  ASSERT_EQ(axq_model_quantize_file(out.c_str(), in.c_str(), &opts), AXQ_OK) << axq_last_error();
+  axq_model_t *file = nullptr, *memory = nullptr;
+  ASSERT_EQ(axq_model_load(&file, out.c_str()), AXQ_OK);
+  ASSERT_EQ(axq_model_quantize(&memory, model, &opts), AXQ_OK);
+  for (const Spec& s : kSpecs) {
+    EXPECT_EQ(Bytes(axq_model_tensor(file, s.name)), Bytes(axq_model_tensor(memory, s.name))) << s.name;
+  }
+  axq_dequantize_options_t dopts;
+  axq_dequantize_options_init(&dopts);
+  ASSERT_EQ(axq_model_dequantize_file(back.c_str(), out.c_str(), AXQ_TYPE_F32, &dopts), AXQ_OK) << axq_last_error();
+  axq_model_t* expanded = nullptr;
+  ASSERT_EQ(axq_model_load(&expanded, back.c_str()), AXQ_OK);
+  for (const Spec& s : kSpecs) {
+    axq_tensor_t* f = nullptr;
+    ASSERT_EQ(axq_model_dequantize(&f, memory, s.name, 0, nullptr), AXQ_OK);
+    EXPECT_EQ(Bytes(axq_model_tensor(expanded, s.name)), Bytes(f)) << s.name;
+    axq_tensor_destroy(f);
+  }
+  EXPECT_EQ(axq_model_dequantize_file(back.c_str(), out.c_str(), AXQ_TYPE_Q4_0, nullptr), AXQ_ERR_INVALID_ARGUMENT);
+  axq_model_destroy(expanded);
+  axq_model_destroy(file);
+  axq_model_destroy(memory);
+  axq_model_destroy(model);
+}
+
+TEST(Model, RejectsBadArgumentsNamingTheCulprit) {
+  axq_model_t* model = MakeModel(nullptr);
+  axq_tensor_t* t = nullptr;
+  const int64_t dims[1] = {32};
+  ASSERT_EQ(axq_tensor_create(&t, AXQ_TYPE_F32, 1, dims), AXQ_OK);
+  EXPECT_EQ(axq_model_add(model, "odd.weight", t), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(axq_last_error()).find("'odd.weight'"), std::string::npos);
+  EXPECT_EQ(axq_model_add(model, "", t), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(axq_model_add(model, std::string(64, 'x').c_str(), t), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(axq_model_add(nullptr, "a", t), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(axq_model_add(model, nullptr, t), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(axq_model_add(model, "a", nullptr), AXQ_ERR_INVALID_ARGUMENT);
+  axq_tensor_destroy(t);
+
+  axq_model_quantize_options_t opts;
+  axq_model_quantize_options_init(&opts);
+  axq_model_t* q = nullptr;
+  opts.rules = "*ffn*=q9_9";
+  EXPECT_EQ(axq_model_quantize(&q, model, &opts), AXQ_ERR_UNKNOWN_TYPE);
+  EXPECT_NE(std::string(axq_last_error()).find("*ffn*=q9_9"), std::string::npos) << axq_last_error();
+  opts.rules = "no-equals-sign";
+  EXPECT_EQ(axq_model_quantize(&q, model, &opts), AXQ_ERR_INVALID_ARGUMENT);
+  opts.rules = "*ffn*=q8_k";  // an activation-only type
+  EXPECT_EQ(axq_model_quantize(&q, model, &opts), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(axq_last_error()).find("'*ffn*=q8_k': q8_K is not a weight type"), std::string::npos)
+      << axq_last_error();
+  opts.rules = nullptr;
+  opts.type = AXQ_TYPE_Q8_1;
+  EXPECT_EQ(axq_model_quantize(&q, model, &opts), AXQ_ERR_INVALID_ARGUMENT);
+  opts.type = 5;
+  EXPECT_EQ(axq_model_quantize(&q, model, &opts), AXQ_ERR_UNKNOWN_TYPE);
+  opts.type = AXQ_TYPE_Q4_0;
+  opts.fallback_type = AXQ_TYPE_Q8_K;
+  EXPECT_EQ(axq_model_quantize(&q, model, &opts), AXQ_ERR_INVALID_ARGUMENT);
+  opts.fallback_type = AXQ_TYPE_INVALID;
+  opts.ternary_rule = 7;
+  EXPECT_EQ(axq_model_quantize(&q, model, &opts), AXQ_ERR_INVALID_ARGUMENT);
+  opts.ternary_rule = 0;
+  opts.struct_size = 2;
+  EXPECT_EQ(axq_model_quantize(&q, model, &opts), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(q, nullptr);
+
+  // Quantized tensors are not requantized.
+  axq_model_quantize_options_init(&opts);
+  ASSERT_EQ(axq_model_quantize(&q, model, &opts), AXQ_OK);
+  axq_model_t* twice = nullptr;
+  opts.type = AXQ_TYPE_Q8_0;
+  EXPECT_EQ(axq_model_quantize(&twice, q, &opts), AXQ_ERR_UNSUPPORTED);
+  EXPECT_NE(std::string(axq_last_error()).find("already q4_0"), std::string::npos) << axq_last_error();
+  axq_model_destroy(q);
+
+  EXPECT_EQ(axq_model_tensor(model, "nope"), nullptr);
+  EXPECT_EQ(axq_model_tensor(nullptr, "nope"), nullptr);
+  EXPECT_EQ(axq_model_tensor(model, nullptr), nullptr);
+  EXPECT_EQ(axq_model_tensor_name(model, 5), nullptr);
+  EXPECT_EQ(axq_model_tensor_count(nullptr), 0u);
+  EXPECT_EQ(axq_model_save(model, ""), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(axq_model_save(nullptr, "x.gguf"), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(axq_model_save(model, "/nonexistent-dir/x.gguf"), AXQ_ERR_IO);
+  axq_model_t* loaded = reinterpret_cast<axq_model_t*>(&loaded);
+  EXPECT_EQ(axq_model_load(&loaded, "/nonexistent-dir/x.gguf"), AXQ_ERR_IO);
+  EXPECT_EQ(loaded, nullptr);
+  EXPECT_EQ(axq_model_load(nullptr, "x"), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(axq_model_quantize_file(nullptr, "a", nullptr), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(axq_model_quantize_file("a", "", nullptr), AXQ_ERR_INVALID_ARGUMENT);
+  axq_model_summary_t summary;
+  summary.struct_size = 1000;
+  EXPECT_EQ(axq_model_summary(&summary, model), AXQ_ERR_INVALID_ARGUMENT);
+  axq_model_destroy(model);
+  axq_model_destroy(nullptr);
+}
+
+}  // namespace
