@@ -3,9 +3,10 @@
 # what is missing (apt-get), configures with Meson and builds.
 #
 #   ./dev.sh demo    build, then run `axq demo`
-#   ./dev.sh test    the whole test suite: release build, then an
-#                    ASan+UBSan build (UBSan fatal), a clang-14 build and a
-#                    TSan build
+#   ./dev.sh test    the whole test suite: release build (with the interop
+#                    suite against llama.cpp, installed with npm under
+#                    .peers/), then an ASan+UBSan build (UBSan fatal), a
+#                    clang-14 build and a TSan build
 #   ./dev.sh bench   build, then run `axq bench` (with ggml as a peer if the
 #                    npm package is installed under .peers/)
 #   ./dev.sh fuzz    libFuzzer (clang-14) on the file readers, FUZZ_SECONDS
@@ -42,26 +43,82 @@ configure() {
   fi
 }
 
+# The peer: llama.cpp's and ggml's prebuilt libraries from the npm package
+# node-llama-cpp, and the headers of the same release from its git bundle.
+# npm must never build or download llama.cpp itself (that needs the internet
+# and a long compile): hence the variable and --ignore-scripts. When npm
+# fails the interop suite is skipped, loudly, and everything else still runs.
+peer_version=3.22.1
+peer_bins=.peers/node_modules/@node-llama-cpp/linux-x64/bins/linux-x64
+
+install_peers() {
+  if [ ! -f "$peer_bins/libllama.v0.5.0.so" ]; then
+    command -v npm >/dev/null || { packages+=(npm); install_missing; }
+    mkdir -p .peers
+    [ -f .peers/package.json ] || echo '{"private": true}' >.peers/package.json
+    if ! (cd .peers && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm install --omit=optional --ignore-scripts \
+            --no-audit --no-fund "node-llama-cpp@$peer_version" "@node-llama-cpp/linux-x64@$peer_version") ||
+       [ ! -f "$peer_bins/libllama.v0.5.0.so" ]; then
+      cat >&2 <<WARN
+
+##########################################################################
+WARNING: npm could not install node-llama-cpp@$peer_version (is the npm
+registry reachable?).
+The 'interop' test suite, which checks libaxq's GGUF files byte for byte
+against llama.cpp's own quantizer and loads them in llama.cpp, will be
+SKIPPED in this run.
+##########################################################################
+
+WARN
+      return 0
+    fi
+  fi
+  # The headers of exactly the release the libraries were built from.
+  if [ ! -f .peers/llama-include/include/llama.h ]; then
+    command -v git >/dev/null || { packages+=(git); install_missing; }
+    local clone=.peers/llama-clone
+    rm -rf "$clone" .peers/llama-include
+    mkdir -p .peers/llama-include
+    if ! { git clone -q --no-checkout .peers/node_modules/node-llama-cpp/llama/gitRelease.bundle "$clone" &&
+           git -C "$clone" archive HEAD include ggml/include | tar -x -C .peers/llama-include; }; then
+      rm -rf .peers/llama-include
+      echo "WARNING: could not extract llama.cpp's headers from the npm package: the interop suite will be SKIPPED" >&2
+    fi
+    rm -rf "$clone"
+  fi
+}
+
+# The release build's -Dllama_peer: .peers/ once the libraries and headers
+# are there, empty (interop skipped) otherwise.
+peer_option() {
+  if [ -f "$peer_bins/libllama.v0.5.0.so" ] && [ -f .peers/llama-include/include/llama.h ]; then
+    echo "-Dllama_peer=$here/.peers"
+  else
+    echo "-Dllama_peer="
+  fi
+}
+
 build_release() {
   install_missing
-  configure build --buildtype=release
+  configure build --buildtype=release "$(peer_option)"
   ninja -C build
 }
 
 run_tests() {
+  install_peers
   build_release
-  echo "== release build: all suites"
+  echo "== release build: all suites (interop included)"
   meson test -C build --print-errorlogs
 
   echo "== ASan + UBSan build (UBSan errors are fatal)"
   configure build-asan --buildtype=debugoptimized -Db_sanitize=address,undefined
   ninja -C build-asan
-  ASAN_OPTIONS=detect_leaks=1 meson test -C build-asan --print-errorlogs
+  ASAN_OPTIONS=detect_leaks=1 meson test -C build-asan --print-errorlogs --no-suite interop
 
   echo "== clang-14 build (its Highway fallback target is EMU128, GCC's is SCALAR)"
   CC=clang-14 CXX=clang++-14 configure build-clang --buildtype=release
   ninja -C build-clang
-  meson test -C build-clang --print-errorlogs
+  meson test -C build-clang --print-errorlogs --no-suite interop
 
   echo "== TSan build: the threaded paths"
   configure build-tsan --buildtype=debugoptimized -Db_sanitize=thread
@@ -79,9 +136,8 @@ case "${1:-}" in
     ;;
   bench)
     build_release
-    ggml=$(find .peers -name libggml-base.so 2>/dev/null | head -n 1 || true)
-    if [ -n "$ggml" ]; then
-      ./build/src/tools/axq bench --ggml "$ggml"
+    if [ -f "$peer_bins/libggml-base.so" ]; then
+      ./build/src/tools/axq bench --ggml "$peer_bins/libggml-base.so"
     else
       ./build/src/tools/axq bench
     fi
