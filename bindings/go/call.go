@@ -27,14 +27,27 @@ func checkStatus(fn func() int) error {
 	return err
 }
 
-// checkHandle runs fn, which returns a handle or nil (the status then in
+// A SWIG handle of any of the library's objects.
+type swigHandle interface{ Swigcptr() uintptr }
+
+// checkNew runs fn, which returns a handle or nil (the status then in
 // raw.Last_status).
-func checkHandle(fn func() raw.Struct_SS_axq_tensor) (*Tensor, error) {
+func checkNew[H swigHandle](fn func() H) (H, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	h := fn()
-	if h == nil || h.Swigcptr() == 0 {
-		return nil, &Error{Status: Status(raw.Last_status()), Message: raw.Last_error()}
+	if any(h) == nil || h.Swigcptr() == 0 {
+		var none H
+		return none, &Error{Status: Status(raw.Last_status()), Message: raw.Last_error()}
+	}
+	return h, nil
+}
+
+// checkHandle is checkNew for tensors.
+func checkHandle(fn func() raw.Struct_SS_axq_tensor) (*Tensor, error) {
+	h, err := checkNew(fn)
+	if err != nil {
+		return nil, err
 	}
 	return newTensor(h), nil
 }

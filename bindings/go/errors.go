@@ -19,6 +19,7 @@ const (
 	StatusOutOfMemory     Status = -6
 	StatusIO              Status = -7
 	StatusCorruptData     Status = -8
+	StatusCancelled       Status = -9
 	StatusInternal        Status = -99
 )
 
@@ -32,10 +33,11 @@ var (
 	ErrOutOfMemory     = errors.New("axq: out of memory")
 	ErrIO              = errors.New("axq: I/O error")
 	ErrCorruptData     = errors.New("axq: corrupt data")
+	ErrCancelled       = errors.New("axq: cancelled")
 	ErrInternal        = errors.New("axq: internal error")
-	// ErrClosed reports the use of a Tensor after Close; it is not a
-	// library status.
-	ErrClosed = errors.New("axq: tensor is closed")
+	// ErrClosed reports the use of a Tensor, Linear or Model after Close;
+	// it is not a library status.
+	ErrClosed = errors.New("axq: object is closed")
 )
 
 var sentinels = map[Status]error{
@@ -47,6 +49,7 @@ var sentinels = map[Status]error{
 	StatusOutOfMemory:     ErrOutOfMemory,
 	StatusIO:              ErrIO,
 	StatusCorruptData:     ErrCorruptData,
+	StatusCancelled:       ErrCancelled,
 	StatusInternal:        ErrInternal,
 }
 

@@ -42,6 +42,17 @@
 %newobject dequantize;
 %newobject tensor_repack;
 %delobject tensor_destroy;
+%rename("%s") axq_linear;
+%rename("%s") axq_model;
+%newobject linear_create;
+%newobject linear_weight;
+%delobject linear_destroy;
+%newobject model_create;
+%newobject model_load;
+%newobject model_quantize;
+%newobject model_tensor;
+%newobject model_dequantize;
+%delobject model_destroy;
 
 /* What is wrapped: each helper below, under its own name. */
 %rename("%s") version_string;
@@ -81,6 +92,28 @@
 %rename("%s") simd_target_at;
 %rename("%s") simd_set_targets;
 %rename("%s") c_quantize_row_seconds;
+%rename("%s") linear_create;
+%rename("%s") linear_destroy;
+%rename("%s") linear_forward;
+%rename("%s") linear_info;
+%rename("%s") linear_bits_per_weight;
+%rename("%s") linear_compression_ratio;
+%rename("%s") linear_weight;
+%rename("%s") model_create;
+%rename("%s") model_load;
+%rename("%s") model_destroy;
+%rename("%s") model_add;
+%rename("%s") model_save;
+%rename("%s") model_tensor_count;
+%rename("%s") model_tensor_name;
+%rename("%s") model_tensor;
+%rename("%s") model_quantize;
+%rename("%s") model_dequantize;
+%rename("%s") model_summary;
+%rename("%s") model_compression_ratio;
+%rename("%s") model_bits_per_weight;
+%rename("%s") model_quantize_file;
+%rename("%s") model_dequantize_file;
 
 %{
 /* Status of the last helper on this thread that returned a handle. */
@@ -91,6 +124,48 @@ static __thread int axq_binding_status;
 static axq_tensor_t *axq_binding_handle(axq_status s, axq_tensor_t *t) {
   axq_binding_status = (int)s;
   return s == AXQ_OK ? t : NULL;
+}
+
+static axq_linear_t *axq_binding_linear(axq_status s, axq_linear_t *l) {
+  axq_binding_status = (int)s;
+  return s == AXQ_OK ? l : NULL;
+}
+
+static axq_model_t *axq_binding_model(axq_status s, axq_model_t *m) {
+  axq_binding_status = (int)s;
+  return s == AXQ_OK ? m : NULL;
+}
+
+/* A tensor the library owns (a model's, a layer's weight) as a copy the
+   binding owns, so that no language object ever frees library memory. */
+static axq_tensor_t *axq_binding_copy(const axq_tensor_t *borrowed) {
+  axq_tensor_t *t = NULL;
+  int64_t dims[AXQ_MAX_DIMS];
+  int i, ndim;
+  axq_status s;
+  if (borrowed == NULL) {
+    axq_binding_status = (int)AXQ_ERR_INVALID_ARGUMENT;
+    return NULL;
+  }
+  ndim = axq_tensor_ndim(borrowed);
+  for (i = 0; i < ndim; ++i) dims[i] = axq_tensor_dim(borrowed, i);
+  s = axq_tensor_from_bytes(&t, axq_tensor_type(borrowed), ndim, dims, axq_tensor_data(borrowed),
+                            axq_tensor_nbytes(borrowed));
+  return axq_binding_handle(s, t);
+}
+
+static axq_model_quantize_options_t axq_binding_model_options(int type, const char *rules, int pure,
+                                                              int fallback_type, int n_threads,
+                                                              int ternary_rule) {
+  axq_model_quantize_options_t opts;
+  axq_model_quantize_options_init(&opts);
+  opts.type = (int32_t)type;
+  opts.rules = rules;
+  opts.pure = (uint32_t)(pure != 0);
+  opts.fallback_type = (int32_t)fallback_type;
+  opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
+  opts.ternary_rule = (uint32_t)ternary_rule;
+  return opts;
 }
 
 static axq_matmul_options_t axq_binding_matmul_options(int n_threads) {
@@ -262,6 +337,156 @@ int matmul_i2s(axq_tensor_t *y, const axq_tensor_t *w, const axq_tensor_t *x, in
 int matmul_i2s_i8(axq_tensor_t *y, const axq_tensor_t *w, const axq_tensor_t *x, int n_threads) {
   const axq_matmul_options_t opts = axq_binding_matmul_options(n_threads);
   return (int)axq_matmul_i2s_i8(y, w, x, &opts);
+}
+
+/* Layers. weight: out_features rows of in_features; bias: out_features
+   values, or empty for none. fallback_type -1: none. */
+axq_linear_t *linear_create(int type, const float *src, size_t src_len, const float *bias,
+                            size_t bias_len, int64_t out_features, int64_t in_features,
+                            int fallback_type, int n_threads, int ternary_rule) {
+  axq_linear_options_t opts;
+  axq_linear_t *l = NULL;
+  axq_status s;
+  axq_linear_options_init(&opts);
+  opts.fallback_type = (int32_t)fallback_type;
+  opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
+  opts.ternary_rule = (uint32_t)ternary_rule;
+  if (out_features > 0 && in_features > 0 &&
+      (uint64_t)src_len / (uint64_t)in_features != (uint64_t)out_features) {
+    axq_binding_status = (int)AXQ_ERR_INVALID_ARGUMENT;
+    return NULL;
+  }
+  if (bias_len != 0 && (int64_t)bias_len != out_features) {
+    axq_binding_status = (int)AXQ_ERR_INVALID_ARGUMENT;
+    return NULL;
+  }
+  s = axq_linear_create(&l, (axq_type)type, src, out_features, in_features,
+                        bias_len == 0 ? NULL : bias, &opts);
+  return axq_binding_linear(s, l);
+}
+void linear_destroy(axq_linear_t *l) { axq_linear_destroy(l); }
+/* y (dst) from x (src): a status. */
+int linear_forward(const axq_linear_t *l, const float *src, size_t src_len, float *dst,
+                   size_t dst_len, int n_threads) {
+  const axq_matmul_options_t opts = axq_binding_matmul_options(n_threads);
+  return (int)axq_linear_forward(dst, dst_len, l, src, src_len, &opts);
+}
+/* ints[0..4] = type, has_bias, in_features, out_features, weight_bytes; a
+   status. */
+int linear_info(const axq_linear_t *l, int64_t *ints, size_t ints_len) {
+  axq_linear_info_t info;
+  axq_status s;
+  info.struct_size = sizeof(info);
+  s = axq_linear_info(&info, l);
+  if (s != AXQ_OK) return (int)s;
+  if (ints_len < 5) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  ints[0] = info.type;
+  ints[1] = info.has_bias;
+  ints[2] = info.in_features;
+  ints[3] = info.out_features;
+  ints[4] = (int64_t)info.weight_bytes;
+  return (int)AXQ_OK;
+}
+/* -1 for a NULL layer. */
+double linear_bits_per_weight(const axq_linear_t *l) {
+  axq_linear_info_t info;
+  info.struct_size = sizeof(info);
+  return axq_linear_info(&info, l) == AXQ_OK ? info.bits_per_weight : -1.0;
+}
+double linear_compression_ratio(const axq_linear_t *l) {
+  axq_linear_info_t info;
+  info.struct_size = sizeof(info);
+  return axq_linear_info(&info, l) == AXQ_OK ? info.compression_ratio : -1.0;
+}
+axq_tensor_t *linear_weight(const axq_linear_t *l) { return axq_binding_copy(axq_linear_weight(l)); }
+
+/* Models. */
+axq_model_t *model_create(void) {
+  axq_model_t *m = NULL;
+  const axq_status s = axq_model_create(&m);
+  return axq_binding_model(s, m);
+}
+axq_model_t *model_load(const char *path) {
+  axq_model_t *m = NULL;
+  const axq_status s = axq_model_load(&m, path);
+  return axq_binding_model(s, m);
+}
+void model_destroy(axq_model_t *m) { axq_model_destroy(m); }
+int model_add(axq_model_t *m, const char *name, const axq_tensor_t *t) {
+  return (int)axq_model_add(m, name, t);
+}
+int model_save(const axq_model_t *m, const char *path) { return (int)axq_model_save(m, path); }
+int64_t model_tensor_count(const axq_model_t *m) {
+  return m == NULL ? (int64_t)AXQ_ERR_INVALID_ARGUMENT : (int64_t)axq_model_tensor_count(m);
+}
+const char *model_tensor_name(const axq_model_t *m, int64_t i) {
+  return i < 0 ? NULL : axq_model_tensor_name(m, (size_t)i);
+}
+/* A copy of tensor `name`. */
+axq_tensor_t *model_tensor(const axq_model_t *m, const char *name) {
+  const axq_tensor_t *t = axq_model_tensor(m, name);
+  if (t == NULL) {
+    axq_binding_status = (int)AXQ_ERR_INVALID_ARGUMENT;
+    return NULL;
+  }
+  return axq_binding_copy(t);
+}
+/* rules: NULL or "GLOB=TYPE" entries separated by ';' or newlines;
+   fallback_type -1: llama.cpp's choice. */
+axq_model_t *model_quantize(const axq_model_t *m, int type, const char *rules, int pure,
+                            int fallback_type, int n_threads, int ternary_rule) {
+  const axq_model_quantize_options_t opts =
+      axq_binding_model_options(type, rules, pure, fallback_type, n_threads, ternary_rule);
+  axq_model_t *q = NULL;
+  const axq_status s = axq_model_quantize(&q, m, &opts);
+  return axq_binding_model(s, q);
+}
+/* An empty dims array skips the shape check. */
+axq_tensor_t *model_dequantize(const axq_model_t *m, const char *name, const int64_t *dims,
+                               size_t ndim) {
+  axq_tensor_t *t = NULL;
+  const axq_status s = axq_model_dequantize(&t, m, name, (int)ndim, ndim == 0 ? NULL : dims);
+  return axq_binding_handle(s, t);
+}
+/* ints[0..4] = tensor_count, quantized_tensor_count, params, f32_bytes,
+   bytes; a status. */
+int model_summary(const axq_model_t *m, int64_t *ints, size_t ints_len) {
+  axq_model_summary_t summary;
+  axq_status s;
+  summary.struct_size = sizeof(summary);
+  s = axq_model_summary(&summary, m);
+  if (s != AXQ_OK) return (int)s;
+  if (ints_len < 5) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  ints[0] = (int64_t)summary.tensor_count;
+  ints[1] = (int64_t)summary.quantized_tensor_count;
+  ints[2] = (int64_t)summary.params;
+  ints[3] = (int64_t)summary.f32_bytes;
+  ints[4] = (int64_t)summary.bytes;
+  return (int)AXQ_OK;
+}
+/* -1 for a NULL model. */
+double model_compression_ratio(const axq_model_t *m) {
+  axq_model_summary_t summary;
+  summary.struct_size = sizeof(summary);
+  return axq_model_summary(&summary, m) == AXQ_OK ? summary.compression_ratio : -1.0;
+}
+double model_bits_per_weight(const axq_model_t *m) {
+  axq_model_summary_t summary;
+  summary.struct_size = sizeof(summary);
+  return axq_model_summary(&summary, m) == AXQ_OK ? summary.bits_per_weight : -1.0;
+}
+/* File to file: a status. */
+int model_quantize_file(const char *out_path, const char *in_path, int type, const char *rules,
+                        int pure, int fallback_type, int n_threads, int ternary_rule) {
+  const axq_model_quantize_options_t opts =
+      axq_binding_model_options(type, rules, pure, fallback_type, n_threads, ternary_rule);
+  return (int)axq_model_quantize_file(out_path, in_path, &opts);
+}
+int model_dequantize_file(const char *out_path, const char *in_path, int type, int n_threads) {
+  axq_dequantize_options_t opts;
+  axq_dequantize_options_init(&opts);
+  opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
+  return (int)axq_model_dequantize_file(out_path, in_path, (axq_type)type, &opts);
 }
 
 /* SIMD targets. */

@@ -4,7 +4,7 @@
    fills. Every wrapper that pins needs the unsafe modifier. */
 %include <arrays_csharp.i>
 
-%apply float FIXED[] { const float *src, float *dst };
+%apply float FIXED[] { const float *src, float *dst, const float *bias };
 %apply unsigned char FIXED[] { const uint8_t *bytes, uint8_t *out };
 /* int64_t is C long here (-DSWIGWORDSIZE64), 64-bit like C#'s long. */
 CSHARP_ARRAYS_FIXED(int64_t, long)
@@ -22,6 +22,11 @@ CSHARP_ARRAYS_FIXED(int64_t, long)
 %csmethodmodifiers tensor_read_f32 "public unsafe";
 %csmethodmodifiers i8s_row "public unsafe";
 %csmethodmodifiers c_quantize_row_seconds "public unsafe";
+%csmethodmodifiers linear_create "public unsafe";
+%csmethodmodifiers linear_forward "public unsafe";
+%csmethodmodifiers linear_info "public unsafe";
+%csmethodmodifiers model_dequantize "public unsafe";
+%csmethodmodifiers model_summary "public unsafe";
 
 /* The generated layer is internal to the Axq assembly. */
 %pragma(csharp) moduleclassmodifiers="internal class"

@@ -12,6 +12,7 @@
 
 AXQ_GO_SLICE(const float *, src, src_len, []float32)
 AXQ_GO_SLICE(float *, dst, dst_len, []float32)
+AXQ_GO_SLICE(const float *, bias, bias_len, []float32)
 AXQ_GO_SLICE(const uint8_t *, bytes, bytes_len, []byte)
 AXQ_GO_SLICE(uint8_t *, out, out_len, []byte)
 AXQ_GO_SLICE(const int64_t *, dims, ndim, []int64)

@@ -29,6 +29,7 @@
 
 AXQ_JAVA_ARRAY(const float *, src, src_len, float[], jfloatArray, JNI_ABORT)
 AXQ_JAVA_ARRAY(float *, dst, dst_len, float[], jfloatArray, 0)
+AXQ_JAVA_ARRAY(const float *, bias, bias_len, float[], jfloatArray, JNI_ABORT)
 AXQ_JAVA_ARRAY(const uint8_t *, bytes, bytes_len, byte[], jbyteArray, JNI_ABORT)
 AXQ_JAVA_ARRAY(uint8_t *, out, out_len, byte[], jbyteArray, 0)
 AXQ_JAVA_ARRAY(const int64_t *, dims, ndim, long[], jlongArray, JNI_ABORT)
