@@ -14,6 +14,18 @@ MappedFile::~MappedFile() {
   if (data_ != nullptr && size_ != 0) munmap(data_, size_);
 }
 
+void MappedFile::Release(const uint8_t* begin, uint64_t size) const {
+  if (data_ == nullptr || size_ == 0 || begin < data_ || size > size_ ||
+      static_cast<uint64_t>(begin - data_) > size_ - size) {
+    return;
+  }
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t first = (reinterpret_cast<uintptr_t>(begin) + page - 1) & ~(page - 1);
+  const uintptr_t last = (reinterpret_cast<uintptr_t>(begin) + size) & ~(page - 1);
+  // Advice only: a failure leaves the pages resident, nothing worse.
+  if (last > first) (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+}
+
 Status MappedFile::Open(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Fail(AXQ_ERR_IO, "%s: cannot open: %s", path.c_str(), std::strerror(errno));

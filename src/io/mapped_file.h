@@ -21,6 +21,11 @@ class MappedFile {
   Status Open(const std::string& path);
 
   const uint8_t* data() const { return data_; }
+  // Drops the whole pages inside [begin, begin + size) from this process's
+  // memory (they are read again from the file if touched): streaming
+  // readers call it on each tensor they are done with, so that resident
+  // memory stays near one tensor instead of growing to the whole file.
+  void Release(const uint8_t* begin, uint64_t size) const;
   size_t size() const { return size_; }
 
  private:

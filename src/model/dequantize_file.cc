@@ -25,8 +25,10 @@ Status DequantizeFile(const std::string& in_path, const std::string& out_path, a
   for (const SourceTensor& s : sources) out.tensors.push_back(InfoFor(s, type));
   const unsigned n_threads = ResolveThreadCount(threads);
   return gguf::Write(out_path, std::move(out), [&](size_t i, const gguf::TensorSink& sink) -> Status {
-    return QuantizeTensor(sources[i], type, TernaryRule::kReference, n_threads,
-                          [&](const void* data, size_t size, int64_t) { return sink(data, size); });
+    AXQ_RETURN_IF_ERROR(QuantizeTensor(sources[i], type, TernaryRule::kReference, n_threads,
+                                       [&](const void* data, size_t size, int64_t) { return sink(data, size); }));
+    in.Release(sources[i].data, sources[i].nbytes);
+    return OkStatus();
   });
 }
 

@@ -56,6 +56,7 @@ Status QuantizeFile(const std::string& in_path, const std::string& out_path, con
                                          return meter.Report(i, s.name,
                                                              bytes_before + row_bytes * static_cast<uint64_t>(rows_done));
                                        }));
+    in.Release(s.data, s.nbytes);
     bytes_before += s.nbytes;
     return OkStatus();
   });

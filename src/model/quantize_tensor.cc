@@ -1,6 +1,8 @@
 #include "src/model/quantize_tensor.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "src/core/type_traits.h"
@@ -11,6 +13,24 @@ namespace {
 
 // Input converted and quantized this many f32 bytes at a time.
 constexpr uint64_t kChunkBytes = uint64_t{16} << 20;
+
+// Scratch memory that grows but is never cleared (std::vector would zero
+// it on every resize).
+template <class T>
+class Buffer {
+ public:
+  T* Get(size_t count) {
+    if (count > capacity_) {
+      data_.reset(new T[count]);
+      capacity_ = count;
+    }
+    return data_.get();
+  }
+
+ private:
+  std::unique_ptr<T[]> data_;
+  size_t capacity_ = 0;
+};
 
 // The tensor's message, with its name in front; `st`'s own message copied
 // first, as it lives in the buffer Fail writes.
@@ -48,20 +68,31 @@ Status QuantizeTensor(const SourceTensor& s, axq_type target, TernaryRule rule, 
                      (rule == TernaryRule::kAbsmean && (target == AXQ_TYPE_TQ1_0 || target == AXQ_TYPE_TQ2_0));
   const uint64_t f32_row_bytes = 4 * static_cast<uint64_t>(std::max<int64_t>(1, s.ne[0]));
   const int64_t per_chunk = whole ? rows : std::max<int64_t>(1, static_cast<int64_t>(kChunkBytes / f32_row_bytes));
-  std::vector<float> f32;
-  std::vector<uint8_t> packed;
+  // F32 rows are read where they lie (when aligned: safetensors data need
+  // not be); other sources are expanded into f32 first. Buffers are left
+  // uninitialized: every byte is written before it is read.
+  const bool in_place = s.type == AXQ_TYPE_F32 && reinterpret_cast<uintptr_t>(s.data) % alignof(float) == 0;
+  Buffer<float> f32;
+  Buffer<uint8_t> packed;
   for (int64_t row = 0; row < rows; row += per_chunk) {
     const int64_t n = std::min(per_chunk, rows - row);
-    f32.resize(static_cast<size_t>(n * s.ne[0]));
-    AXQ_RETURN_IF_ERROR(SourceRowsToF32(s, row, n, f32.data()));
+    const size_t count = static_cast<size_t>(n * s.ne[0]);
+    const float* values = nullptr;
+    if (in_place) {
+      values = reinterpret_cast<const float*>(s.data) + static_cast<size_t>(row * s.ne[0]);
+    } else {
+      AXQ_RETURN_IF_ERROR(SourceRowsToF32(s, row, n, f32.Get(count)));
+      values = f32.Get(count);
+    }
     if (target == AXQ_TYPE_F32) {
-      AXQ_RETURN_IF_ERROR(sink(f32.data(), f32.size() * sizeof(float), row + n));
+      AXQ_RETURN_IF_ERROR(sink(values, count * sizeof(float), row + n));
       continue;
     }
-    packed.resize(row_bytes * static_cast<size_t>(n) + (whole ? static_cast<size_t>(traits->tensor_tail_bytes) : 0));
-    const Status st = QuantizeElements(*kernels, *traits, f32.data(), packed.data(), {s.ne[0], n}, threads, rule);
+    const size_t size = row_bytes * static_cast<size_t>(n) + (whole ? static_cast<size_t>(traits->tensor_tail_bytes) : 0);
+    uint8_t* out = packed.Get(size);
+    const Status st = QuantizeElements(*kernels, *traits, values, out, {s.ne[0], n}, threads, rule);
     if (!st.ok()) return InTensor(st, s.name);
-    AXQ_RETURN_IF_ERROR(sink(packed.data(), packed.size(), row + n));
+    AXQ_RETURN_IF_ERROR(sink(out, size, row + n));
   }
   return OkStatus();
 }

@@ -35,6 +35,8 @@
 #include "src/gguf/gguf.h"
 #include "src/io/mapped_file.h"
 #include "tests/common/test_support.h"
+#include "tests/interop/run.h"
+#include "tests/interop/tiny_llama.h"
 
 extern char** environ;
 
@@ -50,6 +52,16 @@ static_assert(static_cast<int>(AXQ_TYPE_TQ1_0) == GGML_TYPE_TQ1_0, "type ids");
 static_assert(static_cast<int>(AXQ_TYPE_TQ2_0) == GGML_TYPE_TQ2_0, "type ids");
 
 namespace {
+
+using axq_interop::kVocab;
+using axq_interop::Shape;
+using axq_interop::WriteModel;
+
+// Rows of 64 and 128: every 32-block type fits and the 256-block ternary
+// types fall back. The wide shape's rows (256, 512) fit TQ1_0/TQ2_0 too, so
+// their own encoders are compared as well.
+constexpr Shape kNarrow = {"narrow", 64, 128, 4, 2};
+constexpr Shape kWide = {"wide", 256, 512, 4, 2};
 
 // ---------------------------------------------------------------------------
 // llama.cpp's log: kept quiet, and shown only when a test fails.
@@ -88,164 +100,14 @@ class PeerEnvironment : public ::testing::Environment {
 ::testing::Environment* const peer_environment = ::testing::AddGlobalTestEnvironment(new PeerEnvironment);
 
 // ---------------------------------------------------------------------------
-// The model: llama architecture, small enough to quantize and run in
-// milliseconds, with every tensor and key llama.cpp's loader requires.
-
-struct Shape {
-  const char* name;
-  int64_t embd, ff, heads, layers;
-};
-constexpr int64_t kVocab = 3 + 256;  // <unk> <s> </s>, then one token per byte
-constexpr uint32_t kContext = 256;
-
-// Rows of 64 and 128: every 32-block type fits and the 256-block ternary
-// types fall back. The wide shape's rows (256, 512) fit TQ1_0/TQ2_0 too, so
-// their own encoders are compared as well.
-constexpr Shape kNarrow = {"narrow", 64, 128, 4, 2};
-constexpr Shape kWide = {"wide", 256, 512, 4, 2};
-
-struct TensorSpec {
-  std::string name;
-  std::vector<int64_t> ne;  // ggml order: ne[0] is the row
-  bool norm;
-};
-
-std::vector<TensorSpec> Tensors(const Shape& s) {
-  std::vector<TensorSpec> t = {{"token_embd.weight", {s.embd, kVocab}, false},
-                               {"output_norm.weight", {s.embd}, true},
-                               {"output.weight", {s.embd, kVocab}, false}};
-  for (int64_t l = 0; l < s.layers; ++l) {
-    const std::string p = "blk." + std::to_string(l) + ".";
-    t.push_back({p + "attn_norm.weight", {s.embd}, true});
-    t.push_back({p + "attn_q.weight", {s.embd, s.embd}, false});
-    t.push_back({p + "attn_k.weight", {s.embd, s.embd}, false});  // head_count_kv == head_count
-    t.push_back({p + "attn_v.weight", {s.embd, s.embd}, false});
-    t.push_back({p + "attn_output.weight", {s.embd, s.embd}, false});
-    t.push_back({p + "ffn_norm.weight", {s.embd}, true});
-    t.push_back({p + "ffn_gate.weight", {s.embd, s.ff}, false});
-    t.push_back({p + "ffn_up.weight", {s.embd, s.ff}, false});
-    t.push_back({p + "ffn_down.weight", {s.ff, s.embd}, false});
-  }
-  return t;
-}
-
-// A SentencePiece-style ("llama") vocabulary of only the specials and the
-// 256 byte tokens: enough for llama.cpp to build its tokenizer, and every
-// test input is a byte token anyway.
-void AddVocab(std::vector<axq::gguf::KeyValue>* md) {
-  using axq::gguf::Value;
-  using axq::gguf::ValueType;
-  std::vector<std::string> tokens = {"<unk>", "<s>", "</s>"};
-  std::vector<float> scores = {0.0f, 0.0f, 0.0f};
-  std::vector<int32_t> types = {2, 3, 3};  // llama_token_type: unknown, control, control
-  for (int b = 0; b < 256; ++b) {
-    char text[8];
-    std::snprintf(text, sizeof text, "<0x%02X>", b);
-    tokens.push_back(text);
-    scores.push_back(0.0f);
-    types.push_back(6);  // byte
-  }
-  md->push_back({"tokenizer.ggml.model", Value::String("llama")});
-  md->push_back({"tokenizer.ggml.tokens", Value::StringArray(tokens)});
-  md->push_back({"tokenizer.ggml.scores", Value::ScalarArray(ValueType::kF32, scores.data(), scores.size())});
-  md->push_back({"tokenizer.ggml.token_type", Value::ScalarArray(ValueType::kI32, types.data(), types.size())});
-  md->push_back({"tokenizer.ggml.bos_token_id", Value::U32(1)});
-  md->push_back({"tokenizer.ggml.eos_token_id", Value::U32(2)});
-  md->push_back({"tokenizer.ggml.unknown_token_id", Value::U32(0)});
-}
-
-// The F32 model, written with libaxq's own GGUF writer; "" or the error.
-std::string WriteModel(const std::string& path, const Shape& s, uint64_t seed) {
-  using axq::gguf::Value;
-  axq::gguf::File f;
-  auto& md = f.metadata;
-  md.push_back({"general.architecture", Value::String("llama")});
-  md.push_back({"general.name", Value::String(std::string("axq interop ") + s.name)});
-  md.push_back({"general.file_type", Value::U32(0)});  // LLAMA_FTYPE_ALL_F32
-  md.push_back({"llama.context_length", Value::U32(kContext)});
-  md.push_back({"llama.embedding_length", Value::U32(static_cast<uint32_t>(s.embd))});
-  md.push_back({"llama.block_count", Value::U32(static_cast<uint32_t>(s.layers))});
-  md.push_back({"llama.feed_forward_length", Value::U32(static_cast<uint32_t>(s.ff))});
-  md.push_back({"llama.attention.head_count", Value::U32(static_cast<uint32_t>(s.heads))});
-  md.push_back({"llama.attention.head_count_kv", Value::U32(static_cast<uint32_t>(s.heads))});
-  md.push_back({"llama.attention.layer_norm_rms_epsilon", Value::F32(1e-5f)});
-  // llama.cpp insists that the llama architecture rotates whole heads.
-  md.push_back({"llama.rope.dimension_count", Value::U32(static_cast<uint32_t>(s.embd / s.heads))});
-  md.push_back({"llama.vocab_size", Value::U32(static_cast<uint32_t>(kVocab))});
-  AddVocab(&md);
-
-  const std::vector<TensorSpec> specs = Tensors(s);
-  std::vector<std::vector<float>> values;
-  axq_test::Rng rng(seed);
-  for (const TensorSpec& spec : specs) {
-    axq::gguf::TensorInfo t;
-    t.name = spec.name;
-    t.n_dims = static_cast<int>(spec.ne.size());
-    int64_t n = 1;
-    for (size_t d = 0; d < spec.ne.size(); ++d) {
-      t.ne[d] = spec.ne[d];
-      n *= spec.ne[d];
-    }
-    t.type = GGML_TYPE_F32;
-    f.tensors.push_back(t);
-    // Norm gains near 1; weights small enough that activations stay O(1)
-    // through both layers, large enough that every quantizer has work.
-    std::vector<float> v(static_cast<size_t>(n));
-    const float sigma = spec.norm ? 0.1f : 0.6f / std::sqrt(static_cast<float>(spec.ne[0]));
-    for (float& x : v) x = (spec.norm ? 1.0f : 0.0f) + sigma * rng.Gaussian();
-    values.push_back(std::move(v));
-  }
-  const axq::Status st = axq::gguf::Write(path, f, [&](size_t i, const axq::gguf::TensorSink& sink) {
-    return sink(values[i].data(), values[i].size() * sizeof(float));
-  });
-  return st.ok() ? "" : std::string("writing the F32 model: ") + axq_last_error();
-}
-
-// ---------------------------------------------------------------------------
 // Running the `axq` CLI, output captured for the failure message.
 
-struct RunResult {
-  int status = -1;  // exit status; 128 + signal when killed
-  std::string output;
-};
+using axq_interop::CommandLine;
+using axq_interop::RunResult;
 
 RunResult RunCli(const std::vector<std::string>& args) {
   static int runs = 0;
-  const std::string log = axq_test::ScratchPath("run-" + std::to_string(runs++) + ".log");
-  RunResult r;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int err = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (err != 0) {
-    r.output = "posix_spawn " + args[0] + ": " + std::strerror(err);
-    return r;
-  }
-  int wstatus = 0;
-  while (waitpid(pid, &wstatus, 0) < 0) {
-    if (errno != EINTR) {
-      r.output = std::string("waitpid: ") + std::strerror(errno);
-      return r;
-    }
-  }
-  r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  r.output = text.str();
-  return r;
-}
-
-std::string CommandLine(const std::vector<std::string>& args) {
-  std::string s;
-  for (const std::string& a : args) s += (s.empty() ? "" : " ") + a;
-  return s;
+  return axq_interop::Run(args, axq_test::ScratchPath("run-" + std::to_string(runs++) + ".log"));
 }
 
 // ---------------------------------------------------------------------------
