@@ -1,6 +1,7 @@
 package axq
 
 import (
+	"fmt"
 	"runtime"
 
 	"libaxq.dev/go/axq/internal/raw"
@@ -39,6 +40,16 @@ type LinearInfo struct {
 // typ; bias is nil or outFeatures values. Both are copied.
 func NewLinear(typ Type, weight []float32, outFeatures, inFeatures int64, bias []float32,
 	opts *LinearOptions) (*Linear, error) {
+	// The C helper rejects wrong lengths without a message of its own.
+	if outFeatures > 0 && inFeatures > 0 &&
+		(int64(len(weight))%inFeatures != 0 || int64(len(weight))/inFeatures != outFeatures) {
+		return nil, &Error{Status: StatusInvalidArgument, Message: fmt.Sprintf(
+			"weight: %d values, but %d rows of %d need %d", len(weight), outFeatures, inFeatures, outFeatures*inFeatures)}
+	}
+	if bias != nil && int64(len(bias)) != outFeatures {
+		return nil, &Error{Status: StatusInvalidArgument, Message: fmt.Sprintf(
+			"bias: %d values, but outFeatures is %d", len(bias), outFeatures)}
+	}
 	o := LinearOptions{Fallback: TypeInvalid}
 	if opts != nil {
 		o = *opts

@@ -143,7 +143,7 @@ func (m *Model) Dequantize(name string, dims ...int64) (*Tensor, error) {
 		return nil, err
 	}
 	defer runtime.KeepAlive(m)
-	return checkHandle(func() raw.Struct_SS_axq_tensor { return raw.Model_dequantize(h, name, dims) })
+	return checkHandle(func() raw.Struct_SS_axq_tensor { return raw.Model_dequantize(h, dims, name) })
 }
 
 // Summary returns the model's tensor count, parameters and sizes.

@@ -88,8 +88,13 @@ func TestLinearWidthNeedsAFallback(t *testing.T) {
 	if _, err := l.Info(); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Info after Close = %v", err)
 	}
-	if _, err := NewLinear(TypeQ8_0, w, 4, 100, make([]float32, 3), &LinearOptions{Fallback: TypeF16}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := NewLinear(TypeQ8_0, w, 4, 100, make([]float32, 3), &LinearOptions{Fallback: TypeF16}); !errors.Is(err, ErrInvalidArgument) ||
+		!strings.Contains(err.Error(), "bias: 3 values") {
 		t.Fatalf("NewLinear(3 bias values) = %v", err)
+	}
+	if _, err := NewLinear(TypeF16, w[:399], 4, 100, nil, nil); !errors.Is(err, ErrInvalidArgument) ||
+		!strings.Contains(err.Error(), "weight: 399 values") {
+		t.Fatalf("NewLinear(399 weights) = %v", err)
 	}
 }
 

@@ -351,8 +351,11 @@ axq_linear_t *linear_create(int type, const float *src, size_t src_len, const fl
   opts.fallback_type = (int32_t)fallback_type;
   opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
   opts.ternary_rule = (uint32_t)ternary_rule;
+  /* The language layers check these lengths with their own messages;
+     this keeps a caller of the raw layer from reading past its array. */
   if (out_features > 0 && in_features > 0 &&
-      (uint64_t)src_len / (uint64_t)in_features != (uint64_t)out_features) {
+      ((uint64_t)src_len % (uint64_t)in_features != 0 ||
+       (uint64_t)src_len / (uint64_t)in_features != (uint64_t)out_features)) {
     axq_binding_status = (int)AXQ_ERR_INVALID_ARGUMENT;
     return NULL;
   }
@@ -441,9 +444,11 @@ axq_model_t *model_quantize(const axq_model_t *m, int type, const char *rules, i
   const axq_status s = axq_model_quantize(&q, m, &opts);
   return axq_binding_model(s, q);
 }
-/* An empty dims array skips the shape check. */
-axq_tensor_t *model_dequantize(const axq_model_t *m, const char *name, const int64_t *dims,
-                               size_t ndim) {
+/* An empty dims array skips the shape check. (The array comes before the
+   name: Java pins arrays critically, and the name must be released after
+   them, with no critical region open.) */
+axq_tensor_t *model_dequantize(const axq_model_t *m, const int64_t *dims, size_t ndim,
+                               const char *name) {
   axq_tensor_t *t = NULL;
   const axq_status s = axq_model_dequantize(&t, m, name, (int)ndim, ndim == 0 ? NULL : dims);
   return axq_binding_handle(s, t);

@@ -52,11 +52,15 @@ AXQ_JAVA_ARRAY(int64_t *, ints, ints_len, long[], jlongArray, 0)
       SWIG_JavaThrowException(jenv, SWIG_JavaIllegalArgumentException, "not a direct buffer");
       return $null;
     }
+    /* Each lookup and call may leave an exception pending (JNI requires
+       the check before the next call). */
     buffer_class = (*jenv)->GetObjectClass(jenv, $input);
     position = (*jenv)->CallIntMethod(jenv, $input,
         (*jenv)->GetMethodID(jenv, buffer_class, "position", "()I"));
+    if ((*jenv)->ExceptionCheck(jenv)) return $null;
     remaining = (*jenv)->CallIntMethod(jenv, $input,
         (*jenv)->GetMethodID(jenv, buffer_class, "remaining", "()I"));
+    if ((*jenv)->ExceptionCheck(jenv)) return $null;
     $1 += position;
     $2 = (size_t)remaining;
   }

@@ -11,6 +11,8 @@ public enum AxqStatus {
   OutOfMemory = -6,
   IO = -7,
   CorruptData = -8,
+  /// <summary>A progress callback asked to stop.</summary>
+  Cancelled = -9,
   Internal = -99,
 }
 

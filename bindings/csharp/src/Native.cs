@@ -11,8 +11,8 @@ internal static class Native {
     return result;
   }
 
-  /// <summary>A handle, or null after a failure whose status last_status() holds.</summary>
-  internal static SWIGTYPE_p_axq_tensor CheckHandle(SWIGTYPE_p_axq_tensor handle) {
+  /// <summary>A handle (tensor, layer, model), or null after a failure whose status last_status() holds.</summary>
+  internal static H CheckHandle<H>(H handle) where H : class {
     if (handle == null) throw new AxqException(ToStatus(AxqNative.last_status()), AxqNative.last_error());
     return handle;
   }

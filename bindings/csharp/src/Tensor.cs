@@ -44,7 +44,7 @@ public sealed class Tensor : IDisposable {
   /// <summary>Frees the tensor; disposing again does nothing.</summary>
   public void Dispose() => safe.Dispose();
 
-  private static Tensor Wrap(SWIGTYPE_p_axq_tensor raw) => new Tensor(Native.CheckHandle(raw));
+  internal static Tensor Wrap(SWIGTYPE_p_axq_tensor raw) => new Tensor(Native.CheckHandle(raw));
 
   /// <summary>A zero-filled tensor.</summary>
   public static Tensor Create(AxqType type, params long[] dims) {

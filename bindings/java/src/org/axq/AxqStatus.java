@@ -11,6 +11,8 @@ public enum AxqStatus {
   OUT_OF_MEMORY(-6),
   IO(-7),
   CORRUPT_DATA(-8),
+  /** A progress callback asked to stop. */
+  CANCELLED(-9),
   INTERNAL(-99);
 
   private final int code;

@@ -1,7 +1,6 @@
 package org.axq;
 
 import org.axq.internal.AxqNative;
-import org.axq.internal.SWIGTYPE_p_axq_tensor;
 
 /** Loads the JNI library once and turns statuses into exceptions. */
 final class Native {
@@ -37,8 +36,8 @@ final class Native {
     return result;
   }
 
-  /** A handle, or null after a failure whose status last_status() holds. */
-  static SWIGTYPE_p_axq_tensor checkHandle(SWIGTYPE_p_axq_tensor handle) {
+  /** A handle (tensor, layer, model), or null after a failure whose status last_status() holds. */
+  static <H> H checkHandle(H handle) {
     if (handle == null) { // SWIG maps a NULL result to null
       throw new AxqException(AxqStatus.fromCode(AxqNative.last_status()), AxqNative.last_error());
     }
