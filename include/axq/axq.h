@@ -380,6 +380,18 @@ typedef struct axq_progress {
    thread that called libaxq. */
 typedef int (*axq_progress_fn)(const axq_progress_t *progress, void *user);
 
+/* File formats axq_model_quantize_file writes. */
+typedef enum axq_file_format {
+  AXQ_FORMAT_GGUF = 0, /* GGUF v3, as llama.cpp reads it: the recommended format */
+  /* AxonML's AXQT v1, for AxonML users: one type (q8_0, q4_0, q4_1, f16 or
+     f32) for every tensor, so rules do not apply and norms are quantized
+     too; no names or metadata; block types need each tensor's row length
+     to be a multiple of 32. Not streamed: the whole output is held in
+     memory until written. */
+  AXQ_FORMAT_AXQT = 1,
+  AXQ_FILE_FORMAT_RANGE_MAX_ = 0x7FFFFFFF
+} axq_file_format;
+
 typedef struct axq_model_quantize_options {
   uint32_t struct_size;
   int32_t type;            /* default target type; AXQ_TYPE_Q4_0 by default */
@@ -392,6 +404,7 @@ typedef struct axq_model_quantize_options {
   uint32_t ternary_rule;   /* an axq_ternary_rule */
   axq_progress_fn progress; /* NULL: none */
   void *progress_user;
+  uint32_t output_format;  /* an axq_file_format, for axq_model_quantize_file */
 } axq_model_quantize_options_t;
 
 typedef struct axq_model_summary {
@@ -409,7 +422,10 @@ AXQ_API axq_status axq_model_quantize_options_init(axq_model_quantize_options_t 
 
 /* An empty model. */
 AXQ_API axq_status axq_model_create(axq_model_t **out);
-/* Every tensor of a GGUF or safetensors file, copied into memory. */
+/* Every tensor of a GGUF, safetensors or AXQT file, copied into memory.
+   AXQT tensors are named "tensor.0", "tensor.1", ... (the format has no
+   names) and come in ggml's layout of their type; one whose row length is
+   not a multiple of 32 comes as the F32 values AxonML decodes. */
 AXQ_API axq_status axq_model_load(axq_model_t **out, const char *path);
 /* Frees the model; NULL is a no-op. */
 AXQ_API void axq_model_destroy(axq_model_t *model);
@@ -436,14 +452,15 @@ AXQ_API axq_status axq_model_dequantize(axq_tensor_t **out, const axq_model_t *m
 /* Fills the fields out->struct_size covers. */
 AXQ_API axq_status axq_model_summary(axq_model_summary_t *out, const axq_model_t *model);
 
-/* A GGUF or safetensors model file to a GGUF model file, streamed: the
+/* A GGUF, safetensors or AXQT model file to a GGUF (or, by
+   opts->output_format, AXQT) model file. GGUF output is streamed: the
    input is memory-mapped and each tensor written as it is quantized, so
    memory stays near the largest tensor. The output appears only when
    complete (a temporary renamed into place). `axq quantize` runs this. */
 AXQ_API axq_status axq_model_quantize_file(const char *out_path, const char *in_path,
                                            const axq_model_quantize_options_t *opts);
-/* Every tensor of a GGUF or safetensors model expanded to `type` (F32, F16
-   or BF16) into a GGUF file, also streamed. */
+/* Every tensor of a GGUF, safetensors or AXQT model expanded to `type`
+   (F32, F16 or BF16) into a GGUF file, also streamed. */
 AXQ_API axq_status axq_model_dequantize_file(const char *out_path, const char *in_path,
                                              axq_type type, const axq_dequantize_options_t *opts);
 

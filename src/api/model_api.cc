@@ -45,6 +45,10 @@ Status ReadQuantizeOptions(const axq_model_quantize_options_t* opts, axq::Quanti
   out->threads = options.n_threads;
   out->progress = options.progress;
   out->progress_user = options.progress_user;
+  if (options.output_format > AXQ_FORMAT_AXQT) {
+    return Fail(AXQ_ERR_INVALID_ARGUMENT, "opts->output_format: %u is not an axq_file_format", options.output_format);
+  }
+  out->format = static_cast<axq_file_format>(options.output_format);
   return OkStatus();
 }
 
@@ -66,6 +70,7 @@ AXQ_API axq_status axq_model_quantize_options_init(axq_model_quantize_options_t*
     opts->type = AXQ_TYPE_Q4_0;
     opts->fallback_type = AXQ_TYPE_INVALID;
     opts->ternary_rule = AXQ_TERNARY_REFERENCE;
+    opts->output_format = AXQ_FORMAT_GGUF;
     return OkStatus();
   });
 }

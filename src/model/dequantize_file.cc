@@ -17,17 +17,18 @@ Status DequantizeFile(const std::string& in_path, const std::string& out_path, a
     return Fail(AXQ_ERR_INVALID_ARGUMENT, "type: dequantize writes f32, f16 or bf16, not %s",
                 t != nullptr ? t->name : "an unknown type");
   }
-  MappedFile in;
-  std::vector<SourceTensor> sources;
+  OpenedModel in;
+  AXQ_RETURN_IF_ERROR(OpenModel(in_path, &in));
+  const std::vector<SourceTensor>& sources = in.tensors;
   gguf::File out;
-  AXQ_RETURN_IF_ERROR(OpenModel(in_path, &in, &sources, &out.metadata));
+  out.metadata = in.metadata;
   SetU32(&out.metadata, "general.file_type", LlamaFileType(type));
   for (const SourceTensor& s : sources) out.tensors.push_back(InfoFor(s, type));
   const unsigned n_threads = ResolveThreadCount(threads);
   return gguf::Write(out_path, std::move(out), [&](size_t i, const gguf::TensorSink& sink) -> Status {
     AXQ_RETURN_IF_ERROR(QuantizeTensor(sources[i], type, TernaryRule::kReference, n_threads,
                                        [&](const void* data, size_t size, int64_t) { return sink(data, size); }));
-    in.Release(sources[i].data, sources[i].nbytes);
+    in.file.Release(sources[i].data, sources[i].nbytes);
     return OkStatus();
   });
 }

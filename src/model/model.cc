@@ -56,11 +56,11 @@ SourceTensor AsSource(const std::string& name, const axq_tensor& t) {
 }
 
 Status LoadModel(const std::string& path, std::unique_ptr<axq_model>* out) {
-  MappedFile file;
-  std::vector<SourceTensor> sources;
+  OpenedModel in;
+  AXQ_RETURN_IF_ERROR(OpenModel(path, &in));
   auto model = std::make_unique<axq_model>();
-  AXQ_RETURN_IF_ERROR(OpenModel(path, &file, &sources, &model->metadata));
-  for (const SourceTensor& s : sources) {
+  model->metadata = in.metadata;
+  for (const SourceTensor& s : in.tensors) {
     std::unique_ptr<axq_tensor> t;
     AXQ_RETURN_IF_ERROR(NewTensorLike(s, s.type, &t));
     if (t->nbytes != s.nbytes) {  // the readers have checked this already

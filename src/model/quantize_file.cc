@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "src/core/parallel.h"
+#include "src/axqt/axqt.h"
 #include "src/core/type_traits.h"
 #include "src/gguf/gguf.h"
 #include "src/io/mapped_file.h"
@@ -10,6 +11,68 @@
 #include "src/model/source.h"
 
 namespace axq {
+namespace {
+
+bool ToAxqtType(axq_type t, axqt::QuantType* out) {
+  switch (t) {
+    case AXQ_TYPE_Q8_0: *out = axqt::QuantType::kQ8_0; return true;
+    case AXQ_TYPE_Q4_0: *out = axqt::QuantType::kQ4_0; return true;
+    case AXQ_TYPE_Q4_1: *out = axqt::QuantType::kQ4_1; return true;
+    case AXQ_TYPE_F16: *out = axqt::QuantType::kF16; return true;
+    case AXQ_TYPE_F32: *out = axqt::QuantType::kF32; return true;
+    default: return false;
+  }
+}
+
+// AXQT holds one type for every tensor and is written in one go.
+Status QuantizeToAxqt(const OpenedModel& in, const std::string& out_path, const QuantizeFileOptions& options) {
+  const axq_type type = options.choice.type;
+  axqt::QuantType axqt_type;
+  if (!ToAxqtType(type, &axqt_type)) {
+    return Fail(AXQ_ERR_UNSUPPORTED, "type: AXQT files hold q8_0, q4_0, q4_1, f16 or f32, not %s",
+                FindTypeTraits(type)->name);
+  }
+  if (!options.choice.rules.empty()) {
+    return Fail(AXQ_ERR_INVALID_ARGUMENT, "rules: an AXQT file holds one type for every tensor, so rules do not apply");
+  }
+  const unsigned threads = ResolveThreadCount(options.threads);
+  uint64_t bytes_total = 0;
+  for (const SourceTensor& s : in.tensors) bytes_total += s.nbytes;
+  ProgressMeter meter(options.progress, options.progress_user, in.tensors.size(), bytes_total);
+  std::vector<std::vector<uint8_t>> data(in.tensors.size());
+  std::vector<axqt::TensorData> tensors(in.tensors.size());
+  uint64_t bytes_before = 0;
+  for (size_t i = 0; i < in.tensors.size(); ++i) {
+    const SourceTensor& s = in.tensors[i];
+    AXQ_RETURN_IF_ERROR(meter.Report(i, s.name, bytes_before));
+    const TypeTraits* traits = FindTypeTraits(type);
+    if (s.ne[0] % traits->block_elems != 0) {
+      return Fail(AXQ_ERR_INVALID_ARGUMENT, "tensor '%s': rows of %lld do not fit %s's block of %lld, and an AXQT "
+                  "file has no other type to fall back to", s.name.c_str(), static_cast<long long>(s.ne[0]),
+                  traits->name, static_cast<long long>(traits->block_elems));
+    }
+    for (int d = s.n_dims - 1; d >= 0; --d) {
+      if (s.ne[d] > UINT32_MAX) {
+        return Fail(AXQ_ERR_UNSUPPORTED, "tensor '%s': AXQT dims are 32-bit", s.name.c_str());
+      }
+      tensors[i].dims.push_back(static_cast<uint32_t>(s.ne[d]));  // AxonML: outermost first
+    }
+    AXQ_RETURN_IF_ERROR(QuantizeTensor(s, type, options.ternary, threads,
+                                       [&](const void* bytes, size_t size, int64_t) -> Status {
+                                         const uint8_t* p = static_cast<const uint8_t*>(bytes);
+                                         data[i].insert(data[i].end(), p, p + size);
+                                         return OkStatus();
+                                       }));
+    tensors[i].bytes = data[i].data();
+    tensors[i].size = data[i].size();
+    in.file.Release(s.data, s.nbytes);
+    bytes_before += s.nbytes;
+    AXQ_RETURN_IF_ERROR(meter.Report(i, s.name, bytes_before));
+  }
+  return axqt::Write(out_path, axqt_type, tensors);
+}
+
+}  // namespace
 
 Status QuantizeFile(const std::string& in_path, const std::string& out_path, const QuantizeFileOptions& options) {
   if (!IsWeightType(options.choice.type)) {
@@ -17,12 +80,12 @@ Status QuantizeFile(const std::string& in_path, const std::string& out_path, con
     return Fail(AXQ_ERR_INVALID_ARGUMENT, "type: %s is not a weight type this libaxq writes",
                 t != nullptr ? t->name : "unknown");
   }
-  MappedFile in;
-  std::vector<SourceTensor> sources;
-  std::vector<gguf::KeyValue> metadata;
-  AXQ_RETURN_IF_ERROR(OpenModel(in_path, &in, &sources, &metadata));
+  OpenedModel in;
+  AXQ_RETURN_IF_ERROR(OpenModel(in_path, &in));
+  if (options.format == AXQ_FORMAT_AXQT) return QuantizeToAxqt(in, out_path, options);
+  const std::vector<SourceTensor>& sources = in.tensors;
   gguf::File out;
-  out.metadata = metadata;
+  out.metadata = in.metadata;
   SetU32(&out.metadata, "general.file_type", LlamaFileType(options.choice.type));
   SetU32(&out.metadata, "general.quantization_version", 2);
   std::vector<axq_type> targets;
@@ -56,7 +119,7 @@ Status QuantizeFile(const std::string& in_path, const std::string& out_path, con
                                          return meter.Report(i, s.name,
                                                              bytes_before + row_bytes * static_cast<uint64_t>(rows_done));
                                        }));
-    in.Release(s.data, s.nbytes);
+    in.file.Release(s.data, s.nbytes);
     bytes_before += s.nbytes;
     return OkStatus();
   });

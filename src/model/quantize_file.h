@@ -1,7 +1,8 @@
 // Whole-model quantization, file to file (`axq quantize`,
-// axq_model_quantize_file): a GGUF or safetensors model in, a GGUF model
-// out, tensor types chosen by src/model/tensor_rules.h, streamed so memory
-// stays near one tensor. Output bytes do not depend on the thread count.
+// axq_model_quantize_file): a GGUF, safetensors or AXQT model in, a GGUF
+// model out (tensor types chosen by src/model/tensor_rules.h, streamed so
+// memory stays near one tensor) or an AXQT one (one type throughout).
+// Output bytes do not depend on the thread count.
 #ifndef AXQ_MODEL_QUANTIZE_FILE_H_
 #define AXQ_MODEL_QUANTIZE_FILE_H_
 
@@ -20,6 +21,7 @@ struct QuantizeFileOptions {
   TernaryRule ternary = TernaryRule::kReference;
   axq_progress_fn progress = nullptr;
   void* progress_user = nullptr;
+  axq_file_format format = AXQ_FORMAT_GGUF;
 };
 
 Status QuantizeFile(const std::string& in_path, const std::string& out_path, const QuantizeFileOptions& options);

@@ -5,6 +5,7 @@
 
 #include "src/core/convert.h"
 #include "src/core/type_traits.h"
+#include "src/axqt/axqt.h"
 #include "src/safetensors/safetensors.h"
 #include "src/simd/kernels.h"
 
@@ -58,15 +59,48 @@ Status LoadSafetensors(const MappedFile& file, const std::string& path, std::vec
   return OkStatus();
 }
 
+Status LoadAxqt(const std::string& path, OpenedModel* out) {
+  axqt::File file;
+  AXQ_RETURN_IF_ERROR(axqt::Parse(out->file.data(), out->file.size(), path.c_str(), &file));
+  out->converted.reserve(file.tensors.size());
+  for (size_t i = 0; i < file.tensors.size(); ++i) {
+    const axqt::Tensor& t = file.tensors[i];
+    if (t.dims.size() > static_cast<size_t>(gguf::kMaxDims)) {
+      return Fail(AXQ_ERR_UNSUPPORTED, "%s: tensor %zu has %zu dims (GGUF holds up to 4)", path.c_str(), i,
+                  t.dims.size());
+    }
+    SourceTensor s;
+    s.name = "tensor." + std::to_string(i);
+    s.n_dims = std::max<int>(1, static_cast<int>(t.dims.size()));
+    for (size_t d = 0; d < t.dims.size(); ++d) s.ne[d] = t.dims[t.dims.size() - 1 - d];
+    std::vector<uint8_t> bytes;
+    s.type = static_cast<axq_type>(axqt::GgmlType(file.type));
+    if (!axqt::ToGgml(file, t, &bytes).ok()) {
+      // No ggml row layout for this shape: AxonML's decoded values instead.
+      std::vector<float> values;
+      AXQ_RETURN_IF_ERROR(axqt::ToF32(file, t, &values));
+      const uint8_t* p = reinterpret_cast<const uint8_t*>(values.data());
+      bytes.assign(p, p + values.size() * sizeof(float));
+      s.type = AXQ_TYPE_F32;
+    }
+    out->converted.push_back(std::move(bytes));
+    s.data = out->converted.back().data();
+    s.nbytes = out->converted.back().size();
+    out->tensors.push_back(s);
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
-Status OpenModel(const std::string& path, MappedFile* file, std::vector<SourceTensor>* tensors,
-                 std::vector<gguf::KeyValue>* metadata) {
-  AXQ_RETURN_IF_ERROR(file->Open(path));
-  if (file->size() >= 4 && std::memcmp(file->data(), "GGUF", 4) == 0) {
-    return LoadGguf(*file, path, tensors, metadata);
+Status OpenModel(const std::string& path, OpenedModel* out) {
+  AXQ_RETURN_IF_ERROR(out->file.Open(path));
+  const MappedFile& file = out->file;
+  if (file.size() >= 4 && std::memcmp(file.data(), "GGUF", 4) == 0) {
+    return LoadGguf(file, path, &out->tensors, &out->metadata);
   }
-  return LoadSafetensors(*file, path, tensors);
+  if (file.size() >= 4 && std::memcmp(file.data(), "AXQT", 4) == 0) return LoadAxqt(path, out);
+  return LoadSafetensors(file, path, &out->tensors);
 }
 
 Status SourceRowsToF32(const SourceTensor& s, int64_t row, int64_t rows, float* out) {

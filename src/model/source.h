@@ -24,10 +24,23 @@ struct SourceTensor {
   int64_t rows() const { return ne[1] * ne[2] * ne[3]; }
 };
 
-// Maps `path` into *file and lists its tensors (safetensors: F32, F16 and
-// BF16 only, dims reversed into ggml's order) and, for GGUF, its metadata.
-Status OpenModel(const std::string& path, MappedFile* file, std::vector<SourceTensor>* tensors,
-                 std::vector<gguf::KeyValue>* metadata);
+// A model file opened for reading: its tensors point into the mapping, or
+// (AXQT) into buffers converted to ggml's layouts.
+struct OpenedModel {
+  MappedFile file;
+  std::vector<SourceTensor> tensors;
+  std::vector<gguf::KeyValue> metadata;  // GGUF only
+  std::vector<std::vector<uint8_t>> converted;
+};
+
+// Maps `path` and lists its tensors, told apart by the first bytes:
+//  - GGUF: as stored, with the metadata;
+//  - safetensors: F32, F16 and BF16 only, dims reversed into ggml's order;
+//  - AXQT v1: tensors named "tensor.<i>" (the format has no names), dims
+//    reversed, blocks converted to ggml's layout; a tensor whose innermost
+//    dim is not a multiple of 32 has no ggml layout and is given as the
+//    F32 values AxonML would decode.
+Status OpenModel(const std::string& path, OpenedModel* out);
 
 // Rows [row, row + rows) of a tensor of any implemented type as f32 (the
 // whole tensor for I2_S, whose scale sits after its last row).

@@ -1,5 +1,7 @@
 // The `axq` command-line tool. Exit codes: 0 success, 1 runtime error,
 // 2 usage error (one line on stderr).
+#include <strings.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -35,16 +37,19 @@ const char kHelp[] =
     "                   --rows M --cols K --samples N --rotate-mib MIB\n"
     "                   --ggml PATH\n"
     "  quantize IN OUT --type TYPE\n"
-    "          a GGUF or safetensors model to a GGUF model of TYPE; 1-D tensors\n"
-    "          and norms stay as they are; rows TYPE's block does not divide\n"
-    "          fall back as llama.cpp's do (q4_0 for tq1_0/tq2_0, else f16)\n"
+    "          a GGUF, safetensors or AXQT model to a GGUF model of TYPE;\n"
+    "          1-D tensors and norms stay as they are; rows TYPE's block does\n"
+    "          not divide fall back as llama.cpp's do (q4_0 for tq1_0/tq2_0,\n"
+    "          else f16)\n"
     "          options: --rule 'GLOB=TYPE' (repeatable, first match wins)\n"
     "                   --threads N --pure (every tensor of 2+ dims to TYPE)\n"
     "                   --fallback TYPE --ternary absmean|reference\n"
     "                   (default: absmean for i2_s, reference for tq1_0/tq2_0)\n"
+    "                   --format gguf|axqt (default: axqt for OUT named *.axqt;\n"
+    "                   AXQT holds one type, q8_0/q4_0/q4_1/f16/f32, for all)\n"
     "  dequantize IN OUT [--type f32|f16|bf16] [--threads N]\n"
-    "          every tensor of a GGUF or safetensors model expanded (default\n"
-    "          f32) into a GGUF file\n"
+    "          every tensor of a GGUF, safetensors or AXQT model expanded\n"
+    "          (default f32) into a GGUF file\n"
     "  stats FILE --type TYPE [--tensor NAME] [--threads N]\n"
     "          MSE, max error, SQNR and cosine of quantizing each tensor (or\n"
     "          NAME) of a model to TYPE\n"
@@ -205,6 +210,12 @@ int Quantize(int argc, char** argv) {
       if (rule != "absmean" && rule != "reference") return Usage("--ternary: absmean or reference");
       command.ternary = rule == "absmean" ? axq_tool::QuantizeCommand::Ternary::kAbsmean
                                           : axq_tool::QuantizeCommand::Ternary::kReference;
+    } else if (arg == "--format") {
+      if (i + 1 >= argc) return Usage("--format needs a value");
+      const std::string format = argv[++i];
+      if (format != "gguf" && format != "axqt") return Usage("--format: gguf or axqt");
+      command.format = format == "axqt" ? AXQ_FORMAT_AXQT : AXQ_FORMAT_GGUF;
+      command.format_given = true;
     } else if (!arg.empty() && arg[0] == '-') {
       return Usage("quantize: unknown option '" + arg + "'");
     } else {
@@ -215,6 +226,11 @@ int Quantize(int argc, char** argv) {
   if (command.type == AXQ_TYPE_INVALID) return Usage("quantize needs --type");
   command.in = paths[0];
   command.out = paths[1];
+  // Without --format, the output's extension decides.
+  const std::string& out = command.out;
+  if (!command.format_given && out.size() > 5 && strcasecmp(out.c_str() + out.size() - 5, ".axqt") == 0) {
+    command.format = AXQ_FORMAT_AXQT;
+  }
   return axq_tool::RunQuantize(command);
 }
 

@@ -49,6 +49,8 @@ struct QuantizeCommand {
   // weights that are ternary already), ggml's own rule for TQ1_0/TQ2_0.
   enum class Ternary { kAuto, kAbsmean, kReference } ternary = Ternary::kAuto;
   axq_type fallback = AXQ_TYPE_INVALID;  // default: llama.cpp's choice
+  axq_file_format format = AXQ_FORMAT_GGUF;
+  bool format_given = false;
 };
 int RunQuantize(const QuantizeCommand& command);
 

@@ -29,10 +29,8 @@ int RunDequantize(const std::string& in, const std::string& out, axq_type type, 
 }
 
 int RunStats(const std::string& path, axq_type type, const std::string& only, unsigned threads) {
-  axq::MappedFile file;
-  std::vector<axq::SourceTensor> tensors;
-  std::vector<axq::gguf::KeyValue> metadata;
-  if (!axq::OpenModel(path, &file, &tensors, &metadata).ok()) {
+  axq::OpenedModel model;
+  if (!axq::OpenModel(path, &model).ok()) {
     std::fprintf(stderr, "axq: stats: %s\n", axq_last_error());
     return 1;
   }
@@ -47,6 +45,7 @@ int RunStats(const std::string& path, axq_type type, const std::string& only, un
               traits->name);
   std::printf("  %-40s %-6s %12s %12s %10s %11s\n", "tensor", "from", "MSE", "max err", "SQNR dB", "cosine");
   const unsigned n_threads = axq::ResolveThreadCount(threads);
+  const std::vector<axq::SourceTensor>& tensors = model.tensors;
   int shown = 0;
   for (const axq::SourceTensor& s : tensors) {
     if (!only.empty() && s.name != only) continue;

@@ -53,6 +53,7 @@ int RunQuantize(const QuantizeCommand& command) {
                        (command.ternary == QuantizeCommand::Ternary::kAuto && command.type == AXQ_TYPE_I2_S);
   options.ternary_rule = absmean ? AXQ_TERNARY_ABSMEAN : AXQ_TERNARY_REFERENCE;
   options.fallback_type = command.fallback;
+  options.output_format = command.format;
   options.progress = DrawProgress;
   options.progress_user = &state;
   const double start = NowSeconds();

@@ -41,12 +41,17 @@ check kept-norm 'norm.weight  *f32  *64 ' "$axq" inspect "$dir/q.gguf"
 check file-type 'general.file_type  *u32  *2' "$axq" inspect "$dir/q.gguf"
 check dequantize 'wrote' "$axq" dequantize "$dir/q.gguf" "$dir/f.gguf" --type f16
 check dequantized-types 'blk.0.ffn.weight  *f16  *64 x 4' "$axq" inspect "$dir/f.gguf"
+check to-axqt 'wrote' "$axq" quantize "$dir/model.safetensors" "$dir/q.axqt" --type q8_0
+check axqt-out 'AXQT v1 (AxonML).*type Q8_0, 3 tensors' "$axq" inspect "$dir/q.axqt"
+check from-axqt 'wrote' "$axq" quantize "$dir/q.axqt" "$dir/q-back.gguf" --type q8_0 --pure
+check from-axqt-types 'tensor.0  *q8_0' "$axq" inspect "$dir/q-back.gguf"
 check stats-table 'blk.0.attn.weight  *f32  ' "$axq" stats "$dir/model.safetensors" --type q4_0
 check stats-one 'norm.weight' "$axq" stats "$dir/model.safetensors" --type q8_0 --tensor norm.weight
 check stats-missing "has no tensor 'nope'" "$axq" stats "$dir/model.safetensors" --type q8_0 --tensor nope
 for usage in "stats $dir/model.safetensors" "dequantize $dir/q.gguf" "dequantize a b --type nosuch" \
              "quantize $dir/model.safetensors $dir/x.gguf" "quantize $dir/model.safetensors --type q4_0" \
-             "quantize a b --type nosuch" "quantize a b --type q4_0 --rule noequals"; do
+             "quantize a b --type nosuch" "quantize a b --type q4_0 --rule noequals" \
+             "quantize a b --type q4_0 --format nosuch"; do
   set +e
   "$axq" $usage >/dev/null 2>&1
   code=$?

@@ -218,6 +218,86 @@ TEST(Model, FileToFileMatchesInMemory) {
   axq_model_destroy(model);
 }
 
+std::vector<uint8_t> FileBytes(const std::string& path) {
+  std::vector<uint8_t> out;
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return out;
+  int c;
+  while ((c = std::fgetc(f)) != EOF) out.push_back(static_cast<uint8_t>(c));
+  std::fclose(f);
+  return out;
+}
+
+TEST(Model, WritesAndReadsAxqt) {
+  // AXQT has one type for all tensors and no names: every row length must
+  // fit the block, so the odd tensor stays out.
+  std::vector<std::vector<float>> values;
+  axq_model_t* full = MakeModel(&values);
+  axq_model_t* model = nullptr;
+  ASSERT_EQ(axq_model_create(&model), AXQ_OK);
+  for (size_t i = 0; i < 4; ++i) ASSERT_EQ(axq_model_add(model, kSpecs[i].name, axq_model_tensor(full, kSpecs[i].name)), AXQ_OK);
+  const std::string in = axq_test::ScratchPath("axqt-in.gguf"), axqt = axq_test::ScratchPath("m.axqt"),
+                    back = axq_test::ScratchPath("axqt-back.gguf");
+  ASSERT_EQ(axq_model_save(model, in.c_str()), AXQ_OK);
+  for (axq_type type : {AXQ_TYPE_Q4_0, AXQ_TYPE_Q4_1, AXQ_TYPE_Q8_0, AXQ_TYPE_F16}) {
+    SCOPED_TRACE(type);
+    axq_model_quantize_options_t opts;
+    axq_model_quantize_options_init(&opts);
+    opts.type = type;
+    opts.output_format = AXQ_FORMAT_AXQT;
+    ASSERT_EQ(axq_model_quantize_file(axqt.c_str(), in.c_str(), &opts), AXQ_OK) << axq_last_error();
+    const std::vector<uint8_t> file = FileBytes(axqt);
+    ASSERT_GE(file.size(), 6u);
+    EXPECT_EQ(std::string(file.begin(), file.begin() + 4), "AXQT");
+    // Read back: every tensor (norm included) in `type`, as axq_quantize
+    // makes it, under AXQT's positional names.
+    axq_model_t* loaded = nullptr;
+    ASSERT_EQ(axq_model_load(&loaded, axqt.c_str()), AXQ_OK) << axq_last_error();
+    ASSERT_EQ(axq_model_tensor_count(loaded), 4u);
+    for (size_t i = 0; i < 4; ++i) {
+      const std::string name = "tensor." + std::to_string(i);
+      const axq_tensor_t* t = axq_model_tensor(loaded, name.c_str());
+      ASSERT_NE(t, nullptr) << name;
+      EXPECT_EQ(axq_tensor_type(t), type);
+      axq_tensor_t* expect = nullptr;
+      ASSERT_EQ(axq_quantize(&expect, axq_model_tensor(model, kSpecs[i].name), type, nullptr), AXQ_OK);
+      EXPECT_EQ(Bytes(t), Bytes(expect)) << name;
+      EXPECT_EQ(axq_tensor_ndim(t), kSpecs[i].ndim);
+      axq_tensor_destroy(expect);
+    }
+    // AXQT in, GGUF out: the tensors already of `type` pass through.
+    opts.output_format = AXQ_FORMAT_GGUF;
+    opts.pure = 1;
+    ASSERT_EQ(axq_model_quantize_file(back.c_str(), axqt.c_str(), &opts), AXQ_OK) << axq_last_error();
+    axq_model_t* gguf = nullptr;
+    ASSERT_EQ(axq_model_load(&gguf, back.c_str()), AXQ_OK);
+    for (size_t i = 0; i < 4; ++i) {
+      const std::string name = "tensor." + std::to_string(i);
+      EXPECT_EQ(Bytes(axq_model_tensor(gguf, name.c_str())), Bytes(axq_model_tensor(loaded, name.c_str()))) << name;
+    }
+    axq_model_destroy(gguf);
+    axq_model_destroy(loaded);
+  }
+
+  axq_model_quantize_options_t opts;
+  axq_model_quantize_options_init(&opts);
+  opts.output_format = AXQ_FORMAT_AXQT;
+  opts.type = AXQ_TYPE_Q5_0;
+  EXPECT_EQ(axq_model_quantize_file(axqt.c_str(), in.c_str(), &opts), AXQ_ERR_UNSUPPORTED);
+  opts.type = AXQ_TYPE_Q4_0;
+  opts.rules = "*=f32";
+  EXPECT_EQ(axq_model_quantize_file(axqt.c_str(), in.c_str(), &opts), AXQ_ERR_INVALID_ARGUMENT);
+  opts.rules = nullptr;
+  const std::string odd = axq_test::ScratchPath("axqt-odd.gguf");
+  ASSERT_EQ(axq_model_save(full, odd.c_str()), AXQ_OK);
+  EXPECT_EQ(axq_model_quantize_file(axqt.c_str(), odd.c_str(), &opts), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(axq_last_error()).find("'odd.weight'"), std::string::npos) << axq_last_error();
+  opts.output_format = 2;
+  EXPECT_EQ(axq_model_quantize_file(axqt.c_str(), in.c_str(), &opts), AXQ_ERR_INVALID_ARGUMENT);
+  axq_model_destroy(model);
+  axq_model_destroy(full);
+}
+
 TEST(Model, RejectsBadArgumentsNamingTheCulprit) {
   axq_model_t* model = MakeModel(nullptr);
   axq_tensor_t* t = nullptr;
