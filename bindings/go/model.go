@@ -15,6 +15,17 @@ type Model struct {
 	h raw.Struct_SS_axq_model // nil once closed
 }
 
+// FileFormat is a model file format QuantizeFile writes.
+type FileFormat int32
+
+const (
+	// FormatGGUF is GGUF v3 as llama.cpp reads it, the recommended format.
+	FormatGGUF FileFormat = 0
+	// FormatAXQT is AxonML's AXQT v1: one type (q8_0, q4_0, q4_1, f16 or
+	// f32) for every tensor, no names or metadata, written in one go.
+	FormatAXQT FileFormat = 1
+)
+
 // ModelQuantizeOptions choose each tensor's type when a model is
 // quantized: the first rule whose glob matches the name; otherwise 1-D
 // tensors and names containing "norm" (unless Pure) keep their type and
@@ -27,6 +38,7 @@ type ModelQuantizeOptions struct {
 	Fallback    Type
 	Threads     int // 0 = all cores; results are identical for any value
 	TernaryRule TernaryRule
+	Format      FileFormat // QuantizeFile's output; Quantize ignores it
 }
 
 // ModelSummary gives a model's size: CompressionRatio = F32Bytes / Bytes,
@@ -209,9 +221,9 @@ func (m *Model) Quantize(opts *ModelQuantizeOptions) (*Model, error) {
 	})
 }
 
-// QuantizeFile quantizes a GGUF or safetensors model file into a GGUF file,
-// streamed (memory stays near the largest tensor). The output appears only
-// when complete.
+// QuantizeFile quantizes a GGUF, safetensors or AXQT model file into a GGUF
+// file, streamed (memory stays near the largest tensor), or into an AXQT
+// file (opts.Format). The output appears only when complete.
 func QuantizeFile(outPath, inPath string, opts *ModelQuantizeOptions) error {
 	o, rules, err := modelOptions(opts)
 	if err != nil {
@@ -219,7 +231,7 @@ func QuantizeFile(outPath, inPath string, opts *ModelQuantizeOptions) error {
 	}
 	return checkStatus(func() int {
 		return raw.Model_quantize_file(outPath, inPath, int(o.Type), rules, boolInt(o.Pure), int(o.Fallback),
-			o.Threads, int(o.TernaryRule))
+			o.Threads, int(o.TernaryRule), int(o.Format))
 	})
 }
 

@@ -214,6 +214,21 @@ func TestModelQuantizeSaveLoadAndSummary(t *testing.T) {
 	if sameBits(ev, dv) != -1 {
 		t.Fatal("DequantizeFile differs from Model.Dequantize")
 	}
+	axqt := filepath.Join(t.TempDir(), "m.axqt")
+	if err := QuantizeFile(axqt, in, &ModelQuantizeOptions{Type: TypeQ8_0, Fallback: TypeInvalid, Format: FormatAXQT}); err != nil {
+		t.Fatal(err)
+	}
+	fromAxqt, err := LoadModel(axqt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fromAxqt.Close()
+	if names, _ := fromAxqt.Names(); strings.Join(names, ",") != "tensor.0,tensor.1" {
+		t.Fatalf("AXQT names %v", names)
+	}
+	if a, err := fromAxqt.Tensor("tensor.0"); err != nil || a.Type() != TypeQ8_0 {
+		t.Fatalf("AXQT tensor.0: %v", err)
+	}
 	if err := DequantizeFile(back, out, TypeQ4_0, 1); !errors.Is(err, ErrInvalidArgument) {
 		t.Fatalf("DequantizeFile(q4_0) = %v", err)
 	}

@@ -13,6 +13,10 @@ mkdir -p "$work/bindings" "$work/examples" "$work/pkgconfig"
 cp -r "$src/bindings/go" "$work/bindings/go"
 cp -r "$src/examples/go" "$work/examples/go"
 cp "$generated/AxqNative.go" "$generated/axq_wrap.c" "$work/bindings/go/internal/raw/"
+# Go's build cache does not notice a change in a C header outside the
+# module (seen: a stale wrapper built against an older axq.h), so the cache
+# lives in a directory named after the headers' hash.
+header_hash=$(cat "$src/include/axq/axq.h" "$build/include/axq/version.h" | sha256sum | cut -c1-16)
 cat > "$work/pkgconfig/axq.pc" <<PC
 Name: axq
 Description: libaxq from the build tree
@@ -21,7 +25,10 @@ Cflags: -I$src/include -I$build/include
 Libs: -L$build/src -laxq -Wl,-rpath,$build/src
 PC
 export PKG_CONFIG_PATH="$work/pkgconfig"
-export GOCACHE="$build/bindings/go-cache" GOPATH="$build/bindings/go-path"
+for stale in "$build"/bindings/go-cache*; do
+  [ "$stale" = "$build/bindings/go-cache-$header_hash" ] || rm -rf "$stale"
+done
+export GOCACHE="$build/bindings/go-cache-$header_hash" GOPATH="$build/bindings/go-path"
 export GOFLAGS=-mod=mod GOPROXY=off CGO_ENABLED=1
 export AXQ_VECTOR_DIR="$src/tests/data/ggml-vectors"
 cd "$work/bindings/go"

@@ -482,9 +482,11 @@ double model_bits_per_weight(const axq_model_t *m) {
 }
 /* File to file: a status. */
 int model_quantize_file(const char *out_path, const char *in_path, int type, const char *rules,
-                        int pure, int fallback_type, int n_threads, int ternary_rule) {
-  const axq_model_quantize_options_t opts =
+                        int pure, int fallback_type, int n_threads, int ternary_rule,
+                        int output_format) {
+  axq_model_quantize_options_t opts =
       axq_binding_model_options(type, rules, pure, fallback_type, n_threads, ternary_rule);
+  opts.output_format = (uint32_t)output_format;
   return (int)axq_model_quantize_file(out_path, in_path, &opts);
 }
 int model_dequantize_file(const char *out_path, const char *in_path, int type, int n_threads) {

@@ -11,6 +11,14 @@ namespace Axq {
 /// "*norm*" (unless Pure) keep theirs and the rest get Type; a type whose
 /// block does not divide the row length gives way to FallbackType.
 /// </summary>
+/// <summary>Model file formats Model.QuantizeFile writes.</summary>
+public enum FileFormat {
+  /// <summary>GGUF v3 as llama.cpp reads it: the recommended format.</summary>
+  Gguf = 0,
+  /// <summary>AxonML's AXQT v1: one type (q8_0, q4_0, q4_1, f16 or f32) for every tensor, no names or metadata.</summary>
+  Axqt = 1,
+}
+
 public sealed class QuantizeOptions {
   /// <summary>The default target type; Q4_0 unless set.</summary>
   public AxqType Type { get; set; } = AxqType.Q4_0;
@@ -34,6 +42,9 @@ public sealed class QuantizeOptions {
 
   /// <summary>How I2_S, TQ1_0 and TQ2_0 tensors choose their trits.</summary>
   public TernaryRule TernaryRule { get; set; } = TernaryRule.Reference;
+
+  /// <summary>The file format Model.QuantizeFile writes; Gguf unless set.</summary>
+  public FileFormat OutputFormat { get; set; } = FileFormat.Gguf;
 
   /// <summary>The rules as the C layer takes them: null for none.</summary>
   internal string JoinedRules() {
@@ -192,16 +203,17 @@ public sealed class Model : IDisposable {
   });
 
   /// <summary>
-  /// A GGUF or safetensors file quantized to a GGUF file, tensor by tensor
-  /// (memory stays near the largest tensor); the output appears only when
-  /// complete. options null: defaults.
+  /// A GGUF, safetensors or AXQT file quantized to a GGUF file, tensor by
+  /// tensor (memory stays near the largest tensor), or to an AXQT file
+  /// (options.OutputFormat); the output appears only when complete.
+  /// options null: defaults.
   /// </summary>
   public static void QuantizeFile(string outPath, string inPath, QuantizeOptions options = null) {
     if (outPath == null) throw new ArgumentNullException(nameof(outPath));
     if (inPath == null) throw new ArgumentNullException(nameof(inPath));
     QuantizeOptions o = options ?? new QuantizeOptions();
     Native.Check(AxqNative.model_quantize_file(outPath, inPath, (int)o.Type, o.JoinedRules(), o.Pure ? 1 : 0,
-                                               o.FallbackId, o.Threads, (int)o.TernaryRule));
+                                               o.FallbackId, o.Threads, (int)o.TernaryRule, (int)o.OutputFormat));
   }
 
   /// <summary>Every tensor of a GGUF or safetensors file expanded to type (F32, F16 or BF16) into a GGUF file.</summary>

@@ -307,6 +307,17 @@ public class LinearModelTests {
         }
       }
     }
+    // AXQT for AxonML: one type throughout, positional names.
+    string axqtPath = Path.Combine(dir, "m.axqt");
+    Model.QuantizeFile(axqtPath, f32Path, new QuantizeOptions { Type = AxqType.Q8_0, OutputFormat = FileFormat.Axqt });
+    using (Model axqt = Model.Load(axqtPath))
+    using (Tensor t = axqt.GetTensor("tensor.1")) {
+      CollectionAssert.AreEqual(new[] { "tensor.0", "tensor.1" }, axqt.Names);
+      Assert.AreEqual(AxqType.Q8_0, t.Type);
+    }
+    Expect(AxqStatus.InvalidArgument, "rules", () => Model.QuantizeFile(axqtPath, f32Path,
+        new QuantizeOptions { Rules = new List<string> { "*=f32" }, OutputFormat = FileFormat.Axqt }));
+
     string missing = Path.Combine(dir, "missing.gguf");
     Expect(AxqStatus.IO, "missing.gguf", () => Model.Load(missing));
     Expect(AxqStatus.IO, "missing.gguf", () => Model.QuantizeFile(q8Path + ".x", missing));

@@ -20,6 +20,27 @@ import org.axq.internal.SWIGTYPE_p_axq_model;
 public final class Model implements AutoCloseable {
   private static final Cleaner CLEANER = Cleaner.create();
 
+  /** Model file formats {@link #quantizeFile} writes. */
+  public enum FileFormat {
+    /** GGUF v3 as llama.cpp reads it: the recommended format. */
+    GGUF(0),
+    /**
+     * AxonML's AXQT v1: one type (q8_0, q4_0, q4_1, f16 or f32) for every
+     * tensor, no names or metadata, written in one go.
+     */
+    AXQT(1);
+
+    private final int code;
+
+    FileFormat(int code) {
+      this.code = code;
+    }
+
+    int code() {
+      return code;
+    }
+  }
+
   /** Frees the native model; holds only the handle, never the Model. */
   private static final class Free implements Runnable {
     private final SWIGTYPE_p_axq_model handle;
@@ -48,6 +69,7 @@ public final class Model implements AutoCloseable {
     private AxqType fallbackType;
     private int threads;
     private Tensor.TernaryRule ternaryRule = Tensor.TernaryRule.REFERENCE;
+    private FileFormat outputFormat = FileFormat.GGUF;
 
     /** The default target type; Q4_0 unless set. */
     public QuantizeOptions type(AxqType type) {
@@ -124,6 +146,16 @@ public final class Model implements AutoCloseable {
 
     public Tensor.TernaryRule ternaryRule() {
       return ternaryRule;
+    }
+
+    /** The file format {@link Model#quantizeFile} writes; GGUF unless set. */
+    public QuantizeOptions outputFormat(FileFormat format) {
+      this.outputFormat = Objects.requireNonNull(format, "format");
+      return this;
+    }
+
+    public FileFormat outputFormat() {
+      return outputFormat;
     }
 
     /** The rules as the C layer takes them: null for none. */
@@ -257,15 +289,16 @@ public final class Model implements AutoCloseable {
   }
 
   /**
-   * A GGUF or safetensors file quantized to a GGUF file, tensor by tensor
-   * (memory stays near the largest tensor); the output appears only when
-   * complete. opts null: defaults.
+   * A GGUF, safetensors or AXQT file quantized to a GGUF file, tensor by
+   * tensor (memory stays near the largest tensor), or to an AXQT file
+   * (opts.outputFormat); the output appears only when complete. opts null:
+   * defaults.
    */
   public static void quantizeFile(String outPath, String inPath, QuantizeOptions opts) {
     QuantizeOptions o = opts != null ? opts : new QuantizeOptions();
     Native.load();
     Native.check(AxqNative.model_quantize_file(outPath, inPath, o.type.id(), o.joinedRules(), o.pure ? 1 : 0,
-        o.fallbackId(), o.threads, o.ternaryRule.code()));
+        o.fallbackId(), o.threads, o.ternaryRule.code(), o.outputFormat.code()));
   }
 
   /** Every tensor of a GGUF or safetensors file expanded to type (F32, F16 or BF16) into a GGUF file. */

@@ -338,6 +338,17 @@ public class LinearModelTest {
         }
       }
     }
+    // AXQT for AxonML: one type throughout, positional names.
+    String axqtPath = dir.resolve("m.axqt").toString();
+    Model.quantizeFile(axqtPath, f32Path,
+        new Model.QuantizeOptions().type(AxqType.Q8_0).outputFormat(Model.FileFormat.AXQT));
+    try (Model axqt = Model.load(axqtPath); Tensor t = axqt.tensor("tensor.1")) {
+      assertEquals(Arrays.asList("tensor.0", "tensor.1"), axqt.names());
+      assertEquals(AxqType.Q8_0, t.type());
+    }
+    expect(AxqStatus.INVALID_ARGUMENT, "rules", () -> Model.quantizeFile(axqtPath, f32Path,
+        new Model.QuantizeOptions().rules("*=f32").outputFormat(Model.FileFormat.AXQT)));
+
     String missing = dir.resolve("missing.gguf").toString();
     expect(AxqStatus.IO, "missing.gguf", () -> Model.load(missing));
     expect(AxqStatus.IO, "missing.gguf", () -> Model.quantizeFile(q8Path + ".x", missing, null));
