@@ -7,9 +7,11 @@
  *    fault, any `*out` handle is set to NULL and any `*written` count to 0.
  *  - Outputs come first, then the object acted on, then inputs, then a const
  *    options pointer where NULL means "defaults".
- *  - Options structs start with `uint32_t struct_size`; fill them with the
- *    matching axq_*_options_init() so that older binaries keep working when
- *    fields are appended.
+ *  - Options structs start with `uint32_t struct_size`. Fill them with
+ *    the matching axq_*_options_init(&opts): a macro that passes the
+ *    struct's size as this header defines it, so that a newer library
+ *    writes and reads only the fields the caller knows when fields are
+ *    appended. (Info structs: the caller sets struct_size itself.)
  *  - Nothing here aborts, prints or throws on bad input.
  *
  * Thread safety: all functions may be called concurrently from any thread,
@@ -210,9 +212,17 @@ typedef struct axq_dequantize_options {
   uint32_t n_threads; /* 0 = all cores; results are identical for any value */
 } axq_dequantize_options_t;
 
-/* Fill an options struct with the defaults and its struct_size. */
+/* Fill an options struct with the defaults, `size` bytes of it (the
+   caller's sizeof), and struct_size = size. Call them through the
+   axq_*_options_init macros. */
+AXQ_API axq_status axq_quantize_options_init_sized(axq_quantize_options_t *opts, size_t size);
+AXQ_API axq_status axq_dequantize_options_init_sized(axq_dequantize_options_t *opts, size_t size);
+/* The entry points of binaries built before the _sized ones (0.1, 0.2):
+   they fill the structs as 0.2 defined them. */
 AXQ_API axq_status axq_quantize_options_init(axq_quantize_options_t *opts);
 AXQ_API axq_status axq_dequantize_options_init(axq_dequantize_options_t *opts);
+#define axq_quantize_options_init(opts) axq_quantize_options_init_sized((opts), sizeof(*(opts)))
+#define axq_dequantize_options_init(opts) axq_dequantize_options_init_sized((opts), sizeof(*(opts)))
 
 /* Quantizes an F32 tensor to `type` (same dims); a new tensor in *out. */
 AXQ_API axq_status axq_quantize(axq_tensor_t **out, const axq_tensor_t *src, axq_type type,
@@ -263,7 +273,10 @@ typedef struct axq_matmul_options {
   uint32_t n_threads; /* 0 = all cores; results are identical for any value */
 } axq_matmul_options_t;
 
+AXQ_API axq_status axq_matmul_options_init_sized(axq_matmul_options_t *opts, size_t size);
+/* For binaries built against 0.2 (see axq_quantize_options_init). */
 AXQ_API axq_status axq_matmul_options_init(axq_matmul_options_t *opts);
+#define axq_matmul_options_init(opts) axq_matmul_options_init_sized((opts), sizeof(*(opts)))
 
 /* W of any implemented weight type (not Q8_1, Q8_K or I8_S); X F32.
    Y must not be W or X. */
@@ -321,7 +334,8 @@ typedef struct axq_linear_info {
   double compression_ratio;
 } axq_linear_info_t;
 
-AXQ_API axq_status axq_linear_options_init(axq_linear_options_t *opts);
+AXQ_API axq_status axq_linear_options_init_sized(axq_linear_options_t *opts, size_t size);
+#define axq_linear_options_init(opts) axq_linear_options_init_sized((opts), sizeof(*(opts)))
 /* A layer from weight (out_features rows of in_features f32 values) and
    bias (NULL or out_features values), both copied. Every weight type of
    axq_matmul is accepted; any in_features works for F32/F16/BF16. */
@@ -418,7 +432,10 @@ typedef struct axq_model_summary {
   double bits_per_weight;    /* 8 * bytes / params */
 } axq_model_summary_t;
 
-AXQ_API axq_status axq_model_quantize_options_init(axq_model_quantize_options_t *opts);
+AXQ_API axq_status axq_model_quantize_options_init_sized(axq_model_quantize_options_t *opts,
+                                                         size_t size);
+#define axq_model_quantize_options_init(opts) \
+  axq_model_quantize_options_init_sized((opts), sizeof(*(opts)))
 
 /* An empty model. */
 AXQ_API axq_status axq_model_create(axq_model_t **out);

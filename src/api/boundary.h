@@ -28,6 +28,29 @@ inline Status RequireNonNull(const void* p, const char* name) {
   return OkStatus();
 }
 
+// Options sizes as 0.2 defined them: what the plain axq_*_options_init
+// entry points of binaries built against 0.1/0.2 headers may write.
+constexpr size_t kQuantizeOptions02Size = 12;
+constexpr size_t kDequantizeOptions02Size = 8;
+constexpr size_t kMatmulOptions02Size = 8;
+static_assert(sizeof(axq_quantize_options_t) >= kQuantizeOptions02Size &&
+              sizeof(axq_dequantize_options_t) >= kDequantizeOptions02Size &&
+              sizeof(axq_matmul_options_t) >= kMatmulOptions02Size, "options structs only grow");
+
+// Fills the caller's options struct with `size` bytes (its size as the
+// caller's header defines it) of `defaults`, and struct_size = size.
+template <class Options>
+Status InitOptions(Options* opts, size_t size, const Options& defaults) {
+  if (opts == nullptr) return Fail(AXQ_ERR_INVALID_ARGUMENT, "opts: NULL");
+  if (size < sizeof(uint32_t) || size > sizeof(Options)) {
+    return Fail(AXQ_ERR_INVALID_ARGUMENT, "size: %zu is not a size of this options struct that libaxq knows (%zu)",
+                size, sizeof(Options));
+  }
+  std::memcpy(static_cast<void*>(opts), &defaults, size);
+  opts->struct_size = static_cast<uint32_t>(size);
+  return OkStatus();
+}
+
 // Copies the caller's options over `defaults`, reading only the bytes that
 // its struct_size covers. A size larger than ours comes from a newer
 // header whose extra fields we cannot honour.

@@ -16,25 +16,29 @@ using axq::Status;
 
 extern "C" {
 
-AXQ_API axq_status axq_quantize_options_init(axq_quantize_options_t* opts) {
+AXQ_API axq_status axq_quantize_options_init_sized(axq_quantize_options_t* opts, size_t size) {
   return Guard([&]() -> Status {
-    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(opts, "opts"));
-    *opts = axq_quantize_options_t{};
-    opts->struct_size = sizeof(*opts);
-    opts->n_threads = 0;
-    opts->ternary_rule = AXQ_TERNARY_REFERENCE;
-    return OkStatus();
+    axq_quantize_options_t defaults{};
+    defaults.ternary_rule = AXQ_TERNARY_REFERENCE;
+    return axq::InitOptions(opts, size, defaults);
   });
 }
 
-AXQ_API axq_status axq_dequantize_options_init(axq_dequantize_options_t* opts) {
+// Binaries built before axq_quantize_options_init_sized: the struct as 0.2 defined it.
+AXQ_API axq_status (axq_quantize_options_init)(axq_quantize_options_t* opts) {
+  return axq_quantize_options_init_sized(opts, axq::kQuantizeOptions02Size);
+}
+
+AXQ_API axq_status axq_dequantize_options_init_sized(axq_dequantize_options_t* opts, size_t size) {
   return Guard([&]() -> Status {
-    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(opts, "opts"));
-    *opts = axq_dequantize_options_t{};
-    opts->struct_size = sizeof(*opts);
-    opts->n_threads = 0;
-    return OkStatus();
+    axq_dequantize_options_t defaults{};
+    return axq::InitOptions(opts, size, defaults);
   });
+}
+
+// Binaries built before axq_dequantize_options_init_sized: the struct as 0.2 defined it.
+AXQ_API axq_status (axq_dequantize_options_init)(axq_dequantize_options_t* opts) {
+  return axq_dequantize_options_init_sized(opts, axq::kDequantizeOptions02Size);
 }
 
 AXQ_API axq_status axq_quantize(axq_tensor_t** out, const axq_tensor_t* src, axq_type type,

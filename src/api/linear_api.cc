@@ -13,14 +13,12 @@ using axq::Status;
 
 extern "C" {
 
-AXQ_API axq_status axq_linear_options_init(axq_linear_options_t* opts) {
+AXQ_API axq_status axq_linear_options_init_sized(axq_linear_options_t* opts, size_t size) {
   return Guard([&]() -> Status {
-    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(opts, "opts"));
-    *opts = axq_linear_options_t{};
-    opts->struct_size = sizeof(*opts);
-    opts->fallback_type = AXQ_TYPE_INVALID;
-    opts->ternary_rule = AXQ_TERNARY_REFERENCE;
-    return OkStatus();
+    axq_linear_options_t defaults{};
+    defaults.fallback_type = AXQ_TYPE_INVALID;
+    defaults.ternary_rule = AXQ_TERNARY_REFERENCE;
+    return axq::InitOptions(opts, size, defaults);
   });
 }
 

@@ -32,14 +32,16 @@ axq_status RunMatmul(axq::MatmulEntry entry, axq_tensor_t* y, const axq_tensor_t
 
 extern "C" {
 
-AXQ_API axq_status axq_matmul_options_init(axq_matmul_options_t* opts) {
+AXQ_API axq_status axq_matmul_options_init_sized(axq_matmul_options_t* opts, size_t size) {
   return Guard([&]() -> Status {
-    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(opts, "opts"));
-    *opts = axq_matmul_options_t{};
-    opts->struct_size = sizeof(*opts);
-    opts->n_threads = 0;
-    return OkStatus();
+    axq_matmul_options_t defaults{};
+    return axq::InitOptions(opts, size, defaults);
   });
+}
+
+// Binaries built before axq_matmul_options_init_sized: the struct as 0.2 defined it.
+AXQ_API axq_status (axq_matmul_options_init)(axq_matmul_options_t* opts) {
+  return axq_matmul_options_init_sized(opts, axq::kMatmulOptions02Size);
 }
 
 AXQ_API axq_status axq_matmul(axq_tensor_t* y, const axq_tensor_t* w, const axq_tensor_t* x,

@@ -62,16 +62,14 @@ Status RequirePath(const char* path, const char* name) {
 
 extern "C" {
 
-AXQ_API axq_status axq_model_quantize_options_init(axq_model_quantize_options_t* opts) {
+AXQ_API axq_status axq_model_quantize_options_init_sized(axq_model_quantize_options_t* opts, size_t size) {
   return Guard([&]() -> Status {
-    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(opts, "opts"));
-    *opts = axq_model_quantize_options_t{};
-    opts->struct_size = sizeof(*opts);
-    opts->type = AXQ_TYPE_Q4_0;
-    opts->fallback_type = AXQ_TYPE_INVALID;
-    opts->ternary_rule = AXQ_TERNARY_REFERENCE;
-    opts->output_format = AXQ_FORMAT_GGUF;
-    return OkStatus();
+    axq_model_quantize_options_t defaults{};
+    defaults.type = AXQ_TYPE_Q4_0;
+    defaults.fallback_type = AXQ_TYPE_INVALID;
+    defaults.ternary_rule = AXQ_TERNARY_REFERENCE;
+    defaults.output_format = AXQ_FORMAT_GGUF;
+    return axq::InitOptions(opts, size, defaults);
   });
 }
 

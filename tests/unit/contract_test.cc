@@ -1,6 +1,7 @@
 // The C contract of every public function: each misuse gives its status,
 // a non-empty axq_last_error(), NULL/0 outputs, and no crash.
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -234,9 +235,27 @@ TEST(Contract, QuantizeAndDequantizeTensors) {
   EXPECT_FAILS(axq_quantize(&out, src, kUnknownType, nullptr), AXQ_ERR_UNKNOWN_TYPE, "type");
   EXPECT_FAILS(axq_quantize(&out, src, kUnimplemented, nullptr), AXQ_ERR_UNSUPPORTED, "q4_K");
   axq_quantize_options_t opts;
-  EXPECT_FAILS(axq_quantize_options_init(nullptr), AXQ_ERR_INVALID_ARGUMENT, "opts");
+  EXPECT_FAILS(axq_quantize_options_init_sized(nullptr, sizeof(opts)), AXQ_ERR_INVALID_ARGUMENT, "opts");
+  EXPECT_FAILS((axq_quantize_options_init)(nullptr), AXQ_ERR_INVALID_ARGUMENT, "opts");
   ASSERT_EQ(axq_quantize_options_init(&opts), AXQ_OK);
   EXPECT_EQ(opts.struct_size, sizeof(opts));
+  // A caller whose header knows fewer fields gets only those written.
+  struct {
+    axq_quantize_options_t opts;
+    uint32_t guard;
+  } older;
+  std::memset(&older, 0xAB, sizeof(older));
+  ASSERT_EQ(axq_quantize_options_init_sized(&older.opts, offsetof(axq_quantize_options_t, ternary_rule)), AXQ_OK);
+  EXPECT_EQ(older.opts.struct_size, offsetof(axq_quantize_options_t, ternary_rule));
+  EXPECT_EQ(older.opts.n_threads, 0u);
+  EXPECT_EQ(older.opts.ternary_rule, 0xABABABABu);
+  EXPECT_FAILS(axq_quantize_options_init_sized(&opts, 2), AXQ_ERR_INVALID_ARGUMENT, "size");
+  EXPECT_FAILS(axq_quantize_options_init_sized(&opts, sizeof(opts) + 4), AXQ_ERR_INVALID_ARGUMENT, "size");
+  // The entry point of binaries built before _sized writes 0.2's struct.
+  std::memset(&opts, 0xAB, sizeof(opts));
+  ASSERT_EQ((axq_quantize_options_init)(&opts), AXQ_OK);
+  EXPECT_EQ(opts.struct_size, 12u);
+  EXPECT_EQ(opts.ternary_rule, 0u);
   opts.struct_size = 0;
   EXPECT_FAILS(axq_quantize(&out, src, AXQ_TYPE_Q8_0, &opts), AXQ_ERR_INVALID_ARGUMENT, "struct_size");
   opts.struct_size = sizeof(opts) + 4;
@@ -253,7 +272,8 @@ TEST(Contract, QuantizeAndDequantizeTensors) {
   EXPECT_FAILS(axq_quantize(&out, q, AXQ_TYPE_Q4_0, nullptr), AXQ_ERR_INVALID_ARGUMENT, "f32");
 
   axq_dequantize_options_t dopts;
-  EXPECT_FAILS(axq_dequantize_options_init(nullptr), AXQ_ERR_INVALID_ARGUMENT, "opts");
+  EXPECT_FAILS((axq_dequantize_options_init)(nullptr), AXQ_ERR_INVALID_ARGUMENT, "opts");
+  EXPECT_FAILS(axq_dequantize_options_init_sized(nullptr, sizeof(dopts)), AXQ_ERR_INVALID_ARGUMENT, "opts");
   ASSERT_EQ(axq_dequantize_options_init(&dopts), AXQ_OK);
   EXPECT_FAILS(axq_dequantize(nullptr, q, &dopts), AXQ_ERR_INVALID_ARGUMENT, "out");
   EXPECT_FAILS(axq_dequantize(&out, nullptr, &dopts), AXQ_ERR_INVALID_ARGUMENT, "src");

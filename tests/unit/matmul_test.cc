@@ -333,7 +333,8 @@ TEST(Matmul, BadInputGetsAStatusAndAMessage) {
   axq_matmul_options_init(&opts);
   opts.struct_size = 1000;
   expect(axq_matmul(y.get(), w.get(), x.get(), &opts), AXQ_ERR_INVALID_ARGUMENT, "struct_size");
-  expect(axq_matmul_options_init(nullptr), AXQ_ERR_INVALID_ARGUMENT, "opts: NULL");
+  expect((axq_matmul_options_init)(nullptr), AXQ_ERR_INVALID_ARGUMENT, "opts: NULL");
+  expect(axq_matmul_options_init_sized(nullptr, sizeof(axq_matmul_options_t)), AXQ_ERR_INVALID_ARGUMENT, "opts: NULL");
   // I8_S row accessor.
   Tensor xq = Quantize(x.get(), AXQ_TYPE_I8_S);
   expect(axq_i8s_row(xq.get(), n, nullptr, nullptr, nullptr), AXQ_ERR_INVALID_ARGUMENT, "row: 2 is outside 0..1");
