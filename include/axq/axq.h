@@ -363,7 +363,7 @@ AXQ_API const axq_tensor_t *axq_linear_weight(const axq_linear_t *layer);
 /* unique) plus, when loaded from GGUF, the file's metadata, which          */
 /* axq_model_save writes back. Which type each tensor gets when a model is  */
 /* quantized (in memory or file to file):                                   */
-/*  1. the first rule whose glob (fnmatch) matches the name, if any;        */
+/*  1. the first rule (a glob, or "re:" and a regex) matching the name;    */
 /*  2. otherwise tensors of one dim, and tensors whose name contains        */
 /*     "norm" (unless `pure`), keep their type; the rest get `type`;        */
 /*  3. if the chosen type's block does not divide the row length,           */
@@ -409,8 +409,9 @@ typedef enum axq_file_format {
 typedef struct axq_model_quantize_options {
   uint32_t struct_size;
   int32_t type;            /* default target type; AXQ_TYPE_Q4_0 by default */
-  /* NULL or "GLOB=TYPE" rules separated by ';' or newlines, first match
-     wins, e.g. "*norm*=f32; token_embd.weight=q8_0" */
+  /* NULL or rules separated by ';' or newlines, first match wins:
+     "GLOB=TYPE" (fnmatch on the whole name) or "re:REGEX=TYPE" (ECMAScript,
+     found anywhere in the name), e.g. "*norm*=f32; re:ffn_(up|gate)=q8_0" */
   const char *rules;
   uint32_t pure;           /* 1: quantize norms of 2+ dims too (llama-quantize --pure) */
   int32_t fallback_type;   /* AXQ_TYPE_INVALID (default): llama.cpp's choice */

@@ -24,6 +24,11 @@ std::string Trim(const std::string& s) {
 
 }  // namespace
 
+bool TensorRule::Matches(const std::string& name) const {
+  if (regex != nullptr) return std::regex_search(name, *regex);
+  return fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
+}
+
 Status ParseRule(const std::string& text, TensorRule* out) {
   const size_t eq = text.rfind('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
@@ -40,7 +45,17 @@ Status ParseRule(const std::string& text, TensorRule* out) {
     return Fail(AXQ_ERR_INVALID_ARGUMENT, "rule '%s': %s is not a weight type this libaxq writes", text.c_str(),
                 FindTypeTraits(type)->name);
   }
-  *out = {glob, type};
+  out->type = type;
+  out->regex.reset();
+  out->pattern = glob;
+  if (glob.rfind("re:", 0) == 0) {
+    out->pattern = glob.substr(3);
+    try {
+      out->regex = std::make_shared<const std::regex>(out->pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      return Fail(AXQ_ERR_INVALID_ARGUMENT, "rule '%s': not a regular expression (%s)", text.c_str(), e.what());
+    }
+  }
   return OkStatus();
 }
 
@@ -83,8 +98,8 @@ axq_type ChooseType(const TypeChoice& choice, const std::string& name, int n_dim
   axq_type type = choice.type;
   bool ruled = false;
   for (const TensorRule& rule : choice.rules) {
-    if (fnmatch(rule.first.c_str(), name.c_str(), 0) == 0) {
-      type = rule.second;
+    if (rule.Matches(name)) {
+      type = rule.type;
       ruled = true;
       break;
     }

@@ -5,6 +5,8 @@
 #define AXQ_MODEL_TENSOR_RULES_H_
 
 #include <cstdint>
+#include <memory>
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,11 +16,18 @@
 
 namespace axq {
 
-using TensorRule = std::pair<std::string, axq_type>;  // glob, type
+// "GLOB=TYPE" (fnmatch) or "re:REGEX=TYPE" (ECMAScript, searched anywhere
+// in the name, as llama-quantize's --tensor-type does).
+struct TensorRule {
+  std::string pattern;  // without the "re:" prefix
+  axq_type type = AXQ_TYPE_INVALID;
+  std::shared_ptr<const std::regex> regex;  // set for "re:" rules
+  bool Matches(const std::string& name) const;
+};
 
 struct TypeChoice {
   axq_type type = AXQ_TYPE_Q4_0;
-  std::vector<TensorRule> rules;  // first match wins (fnmatch on the name)
+  std::vector<TensorRule> rules;  // first match wins
   // Like llama-quantize --pure: norms of 2+ dims are quantized too.
   bool pure = false;
   // For rows the chosen type's block does not divide; AXQ_TYPE_INVALID
@@ -26,7 +35,8 @@ struct TypeChoice {
   axq_type fallback = AXQ_TYPE_INVALID;
 };
 
-// Parses "glob=type" (the type by name, case-insensitive).
+// Parses "glob=type" or "re:regex=type" (the type by name,
+// case-insensitive; the last '=' separates it).
 Status ParseRule(const std::string& text, TensorRule* out);
 
 // Parses rules separated by ';' or newlines; blanks around each are

@@ -177,6 +177,20 @@ TEST(QuantizeFile, RulesAndPureMode) {
   EXPECT_EQ(pure.types["output_norm.weight"], AXQ_TYPE_F32);     // 1-D still kept
   EXPECT_EQ(axq::ParseRule("no-equals", &rule).code(), AXQ_ERR_INVALID_ARGUMENT);
   EXPECT_EQ(axq::ParseRule("*=q9_9", &rule).code(), AXQ_ERR_UNKNOWN_TYPE);
+
+  // Regular expressions, searched anywhere in the name like llama-quantize's.
+  options.choice.pure = false;
+  ASSERT_TRUE(axq::ParseRule("re:^blk\\.[0-9]+\\.ffn=q5_1", &rule).ok()) << axq_last_error();
+  EXPECT_TRUE(rule.Matches("blk.12.ffn_up.weight"));
+  EXPECT_FALSE(rule.Matches("xblk.1.ffn"));
+  options.choice.rules = {rule};
+  ASSERT_TRUE(axq::QuantizeFile(Path("in.gguf"), Path("re.gguf"), options).ok()) << axq_last_error();
+  Output re;
+  ReadOutput(Path("re.gguf"), &re);
+  EXPECT_EQ(re.types["blk.0.ffn.weight"], AXQ_TYPE_Q5_1);
+  EXPECT_EQ(re.types["token_embd.weight"], AXQ_TYPE_Q4_0);
+  EXPECT_EQ(axq::ParseRule("re:([a=q4_0", &rule).code(), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(axq_last_error()).find("not a regular expression"), std::string::npos) << axq_last_error();
 }
 
 TEST(QuantizeFile, OutputDoesNotDependOnTheThreadCount) {
