@@ -505,4 +505,10 @@ AXQ_API axq_status axq_simd_set_targets(const char *names);
 } /* extern "C" */
 #endif
 
+/* The quantization toolkit, one header per concern. */
+#include "axq/calibrate.h"
+#include "axq/intquant.h"
+#include "axq/floatquant.h"
+#include "axq/analysis.h"
+
 #endif /* AXQ_AXQ_H */
