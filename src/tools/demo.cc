@@ -100,13 +100,13 @@ int DemoMatmul(const DemoOptions& options, const axq_tensor_t* w32) {
       std::fprintf(stderr, "axq: matmul %s: %s\n", c.label, axq_last_error());
       return 1;
     }
-    const ErrorStats e = CompareSignals(static_cast<const float*>(axq_tensor_data(y_ref)),
+    const axq_error_stats_t e = CompareSignals(static_cast<const float*>(axq_tensor_data(y_ref)),
                                         static_cast<const float*>(axq_tensor_data(y)), rows * kDemoBatch);
     double ref_energy = 0;
     const float* yr = static_cast<const float*>(axq_tensor_data(y_ref));
     for (int64_t i = 0; i < rows * kDemoBatch; ++i) ref_energy += static_cast<double>(yr[i]) * yr[i];
     const double rel = ref_energy > 0 ? std::sqrt(e.mse * static_cast<double>(rows * kDemoBatch) / ref_energy) : 0;
-    std::printf("%-14s %12.4e %10.4e %9.2f %10.7f %9.3f\n", c.label, rel, e.max_abs, e.sqnr_db,
+    std::printf("%-14s %12.4e %10.4e %9.2f %10.7f %9.3f\n", c.label, rel, e.max_abs_error, e.sqnr_db,
                 e.cosine, seconds * 1e3);
   }
   std::printf("\nI2_S keeps 1.58 bits of information per weight: on these (not ternary-trained)\n"
@@ -168,11 +168,11 @@ int RunDemo(const DemoOptions& options) {
       quant_s = std::min(quant_s, t1 - t0);
       deq_s = std::min(deq_s, t3 - t2);
     }
-    const ErrorStats e = CompareSignals(weights.data(),
+    const axq_error_stats_t e = CompareSignals(weights.data(),
                                         static_cast<const float*>(axq_tensor_data(restored.get())),
                                         rows * cols);
     std::printf("%-6s %6.3f %12.4e %10.4e %9.2f %10.7f %11.2f %11.2f\n", info.name,
-                info.bits_per_weight, e.mse, e.max_abs, e.sqnr_db, e.cosine, input_gb / quant_s,
+                info.bits_per_weight, e.mse, e.max_abs_error, e.sqnr_db, e.cosine, input_gb / quant_s,
                 input_gb / deq_s);
   }
   std::printf("\nGB/s counts f32 data (input of quantize, output of dequantize), including the\n"

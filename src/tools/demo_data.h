@@ -7,16 +7,17 @@
 #include <functional>
 #include <vector>
 
+#include "axq/axq.h"
+
 namespace axq_tool {
 
 // Deterministic weights: N(0, 0.02^2) like a trained layer, with about
 // 0.5 % of values multiplied by 20..100 as outliers.
 std::vector<float> SyntheticWeights(int64_t n, uint64_t seed);
 
-struct ErrorStats {
-  double mse = 0, max_abs = 0, sqnr_db = 0, cosine = 0;
-};
-ErrorStats CompareSignals(const float* reference, const float* approx, int64_t n);
+// axq_error_stats of two equally long signals (all zeros if it fails,
+// which finite inputs never do).
+axq_error_stats_t CompareSignals(const float* reference, const float* approx, int64_t n);
 
 // The memory-read baseline: loads every 8-byte word of p once over
 // `threads` threads and returns their sum, so the loads cannot be dropped.

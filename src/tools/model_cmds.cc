@@ -70,9 +70,9 @@ int RunStats(const std::string& path, axq_type type, const std::string& only, un
       return 1;
     }
     axq::DequantizeElements(*kernels, *traits, q.data(), y.data(), {s.ne[0], s.rows()}, n_threads);
-    const ErrorStats e = CompareSignals(x.data(), y.data(), n);
+    const axq_error_stats_t e = CompareSignals(x.data(), y.data(), n);
     std::printf("  %-40s %-6s %12.4e %12.4e %10.2f %11.7f\n", s.name.c_str(), axq::FindTypeTraits(s.type)->name,
-                e.mse, e.max_abs, e.sqnr_db, e.cosine);
+                e.mse, e.max_abs_error, e.sqnr_db, e.cosine);
     ++shown;
   }
   if (shown == 0) {
