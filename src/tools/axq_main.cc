@@ -51,9 +51,12 @@ const char kHelp[] =
     "  dequantize IN OUT [--type f32|f16|bf16] [--threads N]\n"
     "          every tensor of a GGUF, safetensors or AXQT model expanded\n"
     "          (default f32) into a GGUF file\n"
-    "  stats FILE --type TYPE [--tensor NAME] [--threads N]\n"
-    "          MSE, max error, SQNR and cosine of quantizing each tensor (or\n"
-    "          NAME) of a model to TYPE\n"
+    "  stats FILE --type TYPE [--tensor NAME] [--threads N] [--outlier X]\n"
+    "  stats --demo [--type TYPE]\n"
+    "          what quantizing each tensor of a model (or NAME), or the demo\n"
+    "          matrix, to TYPE costs and loses: bits/weight and compression\n"
+    "          with every scale counted, MSE, MAE, max error, SQNR, cosine,\n"
+    "          outlier rate (|error| > X, default 0.01)\n"
     "  inspect FILE\n"
     "          a GGUF, safetensors or AXQT file's header, metadata and tensor\n"
     "          table (name, type, shape, offset, bytes)\n"
@@ -235,13 +238,10 @@ int Quantize(int argc, char** argv) {
   return axq_tool::RunQuantize(command);
 }
 
-// `dequantize IN OUT` and `stats FILE`: positional paths, --type, --threads
-// and (stats) --tensor.
-int ModelCommand(int argc, char** argv, bool stats) {
-  const std::string name = argv[1];
+// `dequantize IN OUT`: positional paths, --type, --threads.
+int Dequantize(int argc, char** argv) {
   std::vector<std::string> paths;
-  axq_type type = stats ? AXQ_TYPE_INVALID : AXQ_TYPE_F32;
-  std::string tensor;
+  axq_type type = AXQ_TYPE_F32;
   unsigned threads = 0;
   int status = 0;
   for (int i = 2; i < argc; ++i) {
@@ -252,21 +252,53 @@ int ModelCommand(int argc, char** argv, bool stats) {
     } else if (arg == "--threads") {
       if (!IntOption(argc, argv, &i, 0, 1024, &v, &status)) return status;
       threads = static_cast<unsigned>(v);
-    } else if (stats && arg == "--tensor") {
-      if (i + 1 >= argc) return Usage("--tensor needs a value");
-      tensor = argv[++i];
     } else if (!arg.empty() && arg[0] == '-') {
-      return Usage(name + ": unknown option '" + arg + "'");
+      return Usage("dequantize: unknown option '" + arg + "'");
     } else {
       paths.push_back(arg);
     }
   }
-  if (paths.size() != (stats ? 1u : 2u)) return Usage(name + (stats ? " needs FILE" : " needs IN and OUT"));
-  if (stats) {
-    if (type == AXQ_TYPE_INVALID) return Usage("stats needs --type");
-    return axq_tool::RunStats(paths[0], type, tensor, threads);
-  }
+  if (paths.size() != 2u) return Usage("dequantize needs IN and OUT");
   return axq_tool::RunDequantize(paths[0], paths[1], type, threads);
+}
+
+// `stats FILE --type T [--tensor NAME]` or `stats --demo [--type T]`.
+int Stats(int argc, char** argv) {
+  axq_tool::StatsCommand command;
+  std::vector<std::string> paths;
+  int status = 0;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    long long v = 0;
+    if (arg == "--type") {
+      if (!TypeOption(argc, argv, &i, &command.type, &status)) return status;
+    } else if (arg == "--threads") {
+      if (!IntOption(argc, argv, &i, 0, 1024, &v, &status)) return status;
+      command.threads = static_cast<unsigned>(v);
+    } else if (arg == "--tensor") {
+      if (i + 1 >= argc) return Usage("--tensor needs a value");
+      command.tensor = argv[++i];
+    } else if (arg == "--outlier") {
+      if (i + 1 >= argc) return Usage("--outlier needs a value");
+      char* end = nullptr;
+      command.outlier = std::strtod(argv[++i], &end);
+      if (end == argv[i] || *end != '\0' || !(command.outlier >= 0)) return Usage("--outlier: a number >= 0");
+    } else if (arg == "--demo") {
+      command.demo = true;
+    } else if (!arg.empty() && arg[0] == '-') {
+      return Usage("stats: unknown option '" + arg + "'");
+    } else {
+      paths.push_back(arg);
+    }
+  }
+  if (command.demo) {
+    if (!paths.empty() || !command.tensor.empty()) return Usage("stats --demo takes no FILE or --tensor");
+    return axq_tool::RunStats(command);
+  }
+  if (paths.size() != 1u) return Usage("stats needs FILE (or --demo)");
+  if (command.type == AXQ_TYPE_INVALID) return Usage("stats needs --type");
+  command.path = paths[0];
+  return axq_tool::RunStats(command);
 }
 
 int Bench(int argc, char** argv) {
@@ -331,8 +363,8 @@ int main(int argc, char** argv) {
   if (command == "demo") return Demo(argc, argv);
   if (command == "bench") return Bench(argc, argv);
   if (command == "quantize") return Quantize(argc, argv);
-  if (command == "dequantize") return ModelCommand(argc, argv, false);
-  if (command == "stats") return ModelCommand(argc, argv, true);
+  if (command == "dequantize") return Dequantize(argc, argv);
+  if (command == "stats") return Stats(argc, argv);
   if (command == "inspect") {
     if (argc != 3) return Usage("inspect takes one FILE");
     return axq_tool::RunInspect(argv[2]);

@@ -56,8 +56,17 @@ int RunQuantize(const QuantizeCommand& command);
 
 // Every tensor of a model to type (f32, f16 or bf16) in a GGUF file.
 int RunDequantize(const std::string& in, const std::string& out, axq_type type, unsigned threads);
-// The error of quantizing each tensor (or `only`) to type.
-int RunStats(const std::string& path, axq_type type, const std::string& only, unsigned threads);
+// The cost and error of quantizing each tensor of a file (or one) to a
+// type, or the demo matrix to every weight type (or one).
+struct StatsCommand {
+  std::string path;    // empty with demo
+  bool demo = false;
+  axq_type type = AXQ_TYPE_INVALID;
+  std::string tensor;  // empty: every tensor
+  unsigned threads = 0;
+  double outlier = 0.01;  // |error| above this counts as an outlier
+};
+int RunStats(const StatsCommand& command);
 
 // Prints a GGUF file's header, metadata and tensor table; 1 on a bad file.
 int RunInspect(const std::string& path);

@@ -1,15 +1,15 @@
-// `axq dequantize IN OUT` and `axq stats FILE --type T [--tensor NAME]`.
+// `axq dequantize IN OUT` and `axq stats FILE --type T [--tensor NAME]` /
+// `axq stats --demo [--type T]`.
+#include <algorithm>
 #include <cinttypes>
+#include <iterator>
+#include <memory>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "axq/axq.h"
-#include "src/core/convert.h"
-#include "src/core/parallel.h"
-#include "src/core/type_traits.h"
 #include "src/model/source.h"
-#include "src/simd/kernels.h"
 #include "src/tools/commands.h"
 #include "src/tools/demo_data.h"
 
@@ -28,55 +28,102 @@ int RunDequantize(const std::string& in, const std::string& out, axq_type type, 
   return 0;
 }
 
-int RunStats(const std::string& path, axq_type type, const std::string& only, unsigned threads) {
+namespace {
+
+struct TensorDeleter {
+  void operator()(axq_tensor_t* t) const { axq_tensor_destroy(t); }
+};
+using TensorPtr = std::unique_ptr<axq_tensor_t, TensorDeleter>;
+
+void PrintReportHeader(const char* first_column, double outlier) {
+  std::printf("  %-32s %-6s %7s %6s %11s %11s %11s %8s %10s %7s\n", first_column, "type", "bits/w", "ratio",
+              "MSE", "MAE", "max err", "SQNR dB", "cosine", "outl %");
+  std::printf("  (bits/w and ratio count every scale; outliers: |error| > %g)\n", outlier);
+}
+
+// One line of axq_quant_report for x (dims {ne0, rows}) quantized to type;
+// false (message printed) when the library refuses.
+bool PrintReport(const std::string& label, const float* x, int64_t ne0, int64_t rows, axq_type type,
+                 unsigned threads, double outlier) {
+  const int64_t dims[2] = {ne0, rows};
+  axq_tensor_t* t = nullptr;
+  if (axq_tensor_from_f32(&t, x, 2, dims) != AXQ_OK) {
+    std::fprintf(stderr, "axq: stats: %s\n", axq_last_error());
+    return false;
+  }
+  TensorPtr tensor(t);
+  axq_quantize_options_t qopts;
+  axq_quantize_options_init(&qopts);
+  qopts.n_threads = threads;
+  qopts.ternary_rule = AXQ_TERNARY_ABSMEAN;  // the rule that suits trained weights
+  axq_error_stats_options_t sopts;
+  axq_error_stats_options_init(&sopts);
+  sopts.n_threads = threads;
+  sopts.outlier_threshold = outlier;
+  axq_quant_report_t r;
+  r.struct_size = sizeof(r);
+  if (axq_quant_report(&r, t, type, &qopts, &sopts) != AXQ_OK) {
+    std::fprintf(stderr, "axq: stats: %s: %s\n", label.c_str(), axq_last_error());
+    return false;
+  }
+  axq_type_info_t info;
+  info.struct_size = sizeof(info);
+  axq_type_info(&info, type);
+  std::printf("  %-32s %-6s %7.3f %6.2f %11.4e %11.4e %11.4e %8.2f %10.7f %7.3f\n", label.c_str(), info.name,
+              r.bits_per_weight, r.compression_ratio, r.error.mse, r.error.mae, r.error.max_abs_error,
+              r.error.sqnr_db, r.error.cosine, 100.0 * r.error.outlier_rate);
+  return true;
+}
+
+}  // namespace
+
+int RunStats(const StatsCommand& command) {
+  const unsigned threads = command.threads;
+  if (command.demo) {
+    // The demo matrix of `axq demo`, for every weight type or the one asked.
+    const int64_t rows = 1024, cols = 4096;
+    const std::vector<float> w = SyntheticWeights(rows * cols, 0xA11CE);
+    std::printf("demo matrix %lld x %lld: N(0, 0.02^2) with 0.5%% outliers\n\n", static_cast<long long>(rows),
+                static_cast<long long>(cols));
+    PrintReportHeader("weights", command.outlier);
+    const axq_type all[] = {AXQ_TYPE_F16,  AXQ_TYPE_BF16,  AXQ_TYPE_Q8_0,  AXQ_TYPE_Q5_1, AXQ_TYPE_Q5_0, AXQ_TYPE_Q4_1,
+                            AXQ_TYPE_Q4_0, AXQ_TYPE_TQ2_0, AXQ_TYPE_TQ1_0, AXQ_TYPE_I2_S};
+    for (axq_type type : all) {
+      if (command.type != AXQ_TYPE_INVALID && type != command.type) continue;
+      if (!PrintReport("demo", w.data(), cols, rows, type, threads, command.outlier)) return 1;
+    }
+    if (command.type != AXQ_TYPE_INVALID && std::find(std::begin(all), std::end(all), command.type) == std::end(all)) {
+      if (!PrintReport("demo", w.data(), cols, rows, command.type, threads, command.outlier)) return 1;
+    }
+    return 0;
+  }
   axq::OpenedModel model;
-  if (!axq::OpenModel(path, &model).ok()) {
+  if (!axq::OpenModel(command.path, &model).ok()) {
     std::fprintf(stderr, "axq: stats: %s\n", axq_last_error());
     return 1;
   }
-  const axq::TypeTraits* traits = axq::FindTypeTraits(type);
-  const axq::FormatKernels* kernels = axq::KernelsFor(type);
-  if (traits == nullptr || kernels == nullptr) {
-    std::fprintf(stderr, "axq: stats: %s cannot be quantized to by this version\n",
-                 traits != nullptr ? traits->name : "the type");
-    return 1;
-  }
-  std::printf("%s: error of quantizing to %s (each tensor as a whole; values as read)\n\n", path.c_str(),
-              traits->name);
-  std::printf("  %-40s %-6s %12s %12s %10s %11s\n", "tensor", "from", "MSE", "max err", "SQNR dB", "cosine");
-  const unsigned n_threads = axq::ResolveThreadCount(threads);
-  const std::vector<axq::SourceTensor>& tensors = model.tensors;
+  std::printf("%s: quantizing each tensor (values as read) to the type\n\n", command.path.c_str());
+  PrintReportHeader("tensor", command.outlier);
   int shown = 0;
-  for (const axq::SourceTensor& s : tensors) {
-    if (!only.empty() && s.name != only) continue;
-    if (s.ne[0] % traits->block_elems != 0) {
-      std::printf("  %-40s %-6s %s\n", s.name.c_str(), axq::FindTypeTraits(s.type)->name,
-                  "(rows not a multiple of the block: skipped)");
-      ++shown;
-      continue;
-    }
-    const int64_t n = s.ne[0] * s.rows();
-    std::vector<float> x(static_cast<size_t>(n)), y(static_cast<size_t>(n));
-    size_t row_bytes = 0;
-    if (!axq::SourceRowsToF32(s, 0, s.rows(), x.data()).ok() ||
-        !axq::CheckedRowBytes(&row_bytes, *traits, s.ne[0], s.name.c_str()).ok()) {
+  for (const axq::SourceTensor& s : model.tensors) {
+    if (!command.tensor.empty() && s.name != command.tensor) continue;
+    ++shown;
+    std::vector<float> x(static_cast<size_t>(s.ne[0] * s.rows()));
+    if (!axq::SourceRowsToF32(s, 0, s.rows(), x.data()).ok()) {
       std::fprintf(stderr, "axq: stats: %s\n", axq_last_error());
       return 1;
     }
-    std::vector<uint8_t> q(row_bytes * static_cast<size_t>(s.rows()) + static_cast<size_t>(traits->tensor_tail_bytes));
-    if (!axq::QuantizeElements(*kernels, *traits, x.data(), q.data(), {s.ne[0], s.rows()}, n_threads,
-                               axq::TernaryRule::kAbsmean).ok()) {
-      std::fprintf(stderr, "axq: stats: tensor '%s': %s\n", s.name.c_str(), axq_last_error());
+    if (!PrintReport(s.name, x.data(), s.ne[0], s.rows(), command.type, threads, command.outlier)) {
+      // A row length the type cannot hold is worth a line, not a stop.
+      if (axq_type_info_t info{sizeof(info)}; axq_type_info(&info, command.type) == AXQ_OK &&
+                                               s.ne[0] % info.block_elems != 0) {
+        continue;
+      }
       return 1;
     }
-    axq::DequantizeElements(*kernels, *traits, q.data(), y.data(), {s.ne[0], s.rows()}, n_threads);
-    const axq_error_stats_t e = CompareSignals(x.data(), y.data(), n);
-    std::printf("  %-40s %-6s %12.4e %12.4e %10.2f %11.7f\n", s.name.c_str(), axq::FindTypeTraits(s.type)->name,
-                e.mse, e.max_abs_error, e.sqnr_db, e.cosine);
-    ++shown;
   }
   if (shown == 0) {
-    std::fprintf(stderr, "axq: stats: %s has no tensor '%s'\n", path.c_str(), only.c_str());
+    std::fprintf(stderr, "axq: stats: %s has no tensor '%s'\n", command.path.c_str(), command.tensor.c_str());
     return 1;
   }
   return 0;

@@ -45,13 +45,15 @@ check to-axqt 'wrote' "$axq" quantize "$dir/model.safetensors" "$dir/q.axqt" --t
 check axqt-out 'AXQT v1 (AxonML).*type Q8_0, 3 tensors' "$axq" inspect "$dir/q.axqt"
 check from-axqt 'wrote' "$axq" quantize "$dir/q.axqt" "$dir/q-back.gguf" --type q8_0 --pure
 check from-axqt-types 'tensor.0  *q8_0' "$axq" inspect "$dir/q-back.gguf"
-check stats-table 'blk.0.attn.weight  *f32  ' "$axq" stats "$dir/model.safetensors" --type q4_0
+check stats-table 'blk.0.attn.weight  *q4_0  *4.500  *7.11 ' "$axq" stats "$dir/model.safetensors" --type q4_0
+check stats-demo 'demo  *q8_0  *8.500  *3.76 ' "$axq" stats --demo --type q8_0
 check stats-one 'norm.weight' "$axq" stats "$dir/model.safetensors" --type q8_0 --tensor norm.weight
 check stats-missing "has no tensor 'nope'" "$axq" stats "$dir/model.safetensors" --type q8_0 --tensor nope
 for usage in "stats $dir/model.safetensors" "dequantize $dir/q.gguf" "dequantize a b --type nosuch" \
              "quantize $dir/model.safetensors $dir/x.gguf" "quantize $dir/model.safetensors --type q4_0" \
              "quantize a b --type nosuch" "quantize a b --type q4_0 --rule noequals" \
-             "quantize a b --type q4_0 --format nosuch"; do
+             "quantize a b --type q4_0 --format nosuch" "stats --demo $dir/q.gguf" \
+             "stats $dir/q.gguf --type q4_0 --outlier -1"; do
   set +e
   "$axq" $usage >/dev/null 2>&1
   code=$?
