@@ -1,6 +1,5 @@
 package org.axq;
 
-import java.lang.ref.Cleaner;
 import java.util.Objects;
 import org.axq.internal.AxqNative;
 import org.axq.internal.SWIGTYPE_p_axq_linear;
@@ -13,23 +12,7 @@ import org.axq.internal.SWIGTYPE_p_axq_linear;
  * {@link #create}, so many threads may run {@link #forward} at once; close
  * must not race with other uses.
  */
-public final class Linear implements AutoCloseable {
-  private static final Cleaner CLEANER = Cleaner.create();
-
-  /** Frees the native layer; holds only the handle, never the Linear. */
-  private static final class Free implements Runnable {
-    private final SWIGTYPE_p_axq_linear handle;
-
-    Free(SWIGTYPE_p_axq_linear handle) {
-      this.handle = handle;
-    }
-
-    @Override
-    public void run() {
-      AxqNative.linear_destroy(handle);
-    }
-  }
-
+public final class Linear extends NativeObject<SWIGTYPE_p_axq_linear> {
   /** How {@link #create} quantizes the weight; every setter returns this. */
   public static final class Options {
     private AxqType fallbackType;
@@ -71,26 +54,8 @@ public final class Linear implements AutoCloseable {
     }
   }
 
-  private SWIGTYPE_p_axq_linear handle;
-  private final Cleaner.Cleanable cleanable;
-
   private Linear(SWIGTYPE_p_axq_linear handle) {
-    this.handle = handle;
-    this.cleanable = CLEANER.register(this, new Free(handle));
-  }
-
-  SWIGTYPE_p_axq_linear handle() {
-    if (handle == null) throw new IllegalStateException("axq: linear layer is closed");
-    return handle;
-  }
-
-  /** Frees the layer; closing again does nothing. */
-  @Override
-  public void close() {
-    if (handle != null) {
-      handle = null;
-      cleanable.clean();
-    }
+    super(handle, AxqNative::linear_destroy, "linear layer");
   }
 
   /**

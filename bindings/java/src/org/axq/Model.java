@@ -1,6 +1,5 @@
 package org.axq;
 
-import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -17,9 +16,7 @@ import org.axq.internal.SWIGTYPE_p_axq_model;
  * one when it becomes unreachable. Many threads may read a model at once;
  * {@link #add} and close need the caller's own synchronisation.
  */
-public final class Model implements AutoCloseable {
-  private static final Cleaner CLEANER = Cleaner.create();
-
+public final class Model extends NativeObject<SWIGTYPE_p_axq_model> {
   /** Model file formats {@link #quantizeFile} writes. */
   public enum FileFormat {
     /** GGUF v3 as llama.cpp reads it: the recommended format. */
@@ -38,20 +35,6 @@ public final class Model implements AutoCloseable {
 
     int code() {
       return code;
-    }
-  }
-
-  /** Frees the native model; holds only the handle, never the Model. */
-  private static final class Free implements Runnable {
-    private final SWIGTYPE_p_axq_model handle;
-
-    Free(SWIGTYPE_p_axq_model handle) {
-      this.handle = handle;
-    }
-
-    @Override
-    public void run() {
-      AxqNative.model_destroy(handle);
     }
   }
 
@@ -201,26 +184,8 @@ public final class Model implements AutoCloseable {
     }
   }
 
-  private SWIGTYPE_p_axq_model handle;
-  private final Cleaner.Cleanable cleanable;
-
   private Model(SWIGTYPE_p_axq_model handle) {
-    this.handle = handle;
-    this.cleanable = CLEANER.register(this, new Free(handle));
-  }
-
-  SWIGTYPE_p_axq_model handle() {
-    if (handle == null) throw new IllegalStateException("axq: model is closed");
-    return handle;
-  }
-
-  /** Frees the model; closing again does nothing. */
-  @Override
-  public void close() {
-    if (handle != null) {
-      handle = null;
-      cleanable.clean();
-    }
+    super(handle, AxqNative::model_destroy, "model");
   }
 
   /** An empty model. */

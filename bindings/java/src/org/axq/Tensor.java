@@ -1,6 +1,5 @@
 package org.axq;
 
-import java.lang.ref.Cleaner;
 import org.axq.internal.AxqNative;
 import org.axq.internal.SWIGTYPE_p_axq_tensor;
 
@@ -10,43 +9,9 @@ import org.axq.internal.SWIGTYPE_p_axq_tensor;
  * frees a forgotten one when it becomes unreachable. Many threads may read
  * a tensor at once; close must not race with other uses.
  */
-public final class Tensor implements AutoCloseable {
-  private static final Cleaner CLEANER = Cleaner.create();
-
-  /** Frees the native tensor; holds only the handle, never the Tensor. */
-  private static final class Free implements Runnable {
-    private final SWIGTYPE_p_axq_tensor handle;
-
-    Free(SWIGTYPE_p_axq_tensor handle) {
-      this.handle = handle;
-    }
-
-    @Override
-    public void run() {
-      AxqNative.tensor_destroy(handle);
-    }
-  }
-
-  private SWIGTYPE_p_axq_tensor handle;
-  private final Cleaner.Cleanable cleanable;
-
+public final class Tensor extends NativeObject<SWIGTYPE_p_axq_tensor> {
   Tensor(SWIGTYPE_p_axq_tensor handle) {
-    this.handle = handle;
-    this.cleanable = CLEANER.register(this, new Free(handle));
-  }
-
-  SWIGTYPE_p_axq_tensor handle() {
-    if (handle == null) throw new IllegalStateException("axq: tensor is closed");
-    return handle;
-  }
-
-  /** Frees the tensor; closing again does nothing. */
-  @Override
-  public void close() {
-    if (handle != null) {
-      handle = null;
-      cleanable.clean();
-    }
+    super(handle, AxqNative::tensor_destroy, "tensor");
   }
 
   /** A zero-filled tensor. */
