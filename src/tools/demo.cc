@@ -9,6 +9,7 @@
 #include "axq/axq.h"
 #include "src/tools/commands.h"
 #include "src/tools/demo_data.h"
+#include "src/tools/quality_suite.h"
 
 namespace axq_tool {
 namespace {
@@ -179,7 +180,12 @@ int RunDemo(const DemoOptions& options) {
               "allocation of the result tensor; best of %d runs. `axq bench` times the kernels alone.\n"
               "tq2_0, tq1_0 and i2_s use the absmean ternarizer (AXQ_TERNARY_ABSMEAN).\n",
               options.repeats);
-  return DemoMatmul(options, src.get());
+  const int matmul = DemoMatmul(options, src.get());
+  if (matmul != 0) return matmul;
+  std::vector<QualityResult> quality;
+  if (!RunQualitySuite(&quality)) return 1;
+  PrintQualitySuite(quality);
+  return 0;
 }
 
 }  // namespace axq_tool
