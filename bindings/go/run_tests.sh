@@ -16,7 +16,7 @@ cp "$generated/AxqNative.go" "$generated/axq_wrap.c" "$work/bindings/go/internal
 # Go's build cache does not notice a change in a C header outside the
 # module (seen: a stale wrapper built against an older axq.h), so the cache
 # lives in a directory named after the headers' hash.
-header_hash=$(cat "$src/include/axq/axq.h" "$build/include/axq/version.h" | sha256sum | cut -c1-16)
+header_hash=$(cat "$src"/include/axq/*.h "$build/include/axq/version.h" | sha256sum | cut -c1-16)
 cat > "$work/pkgconfig/axq.pc" <<PC
 Name: axq
 Description: libaxq from the build tree

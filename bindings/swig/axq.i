@@ -32,6 +32,10 @@
 /* Parse the header for its types, wrap none of it by itself. */
 %ignore "";
 %include "axq/axq.h"
+%include "axq/analysis.h"
+%include "axq/calibrate.h"
+%include "axq/intquant.h"
+%include "axq/floatquant.h"
 
 /* The handle stays opaque; creators and destroyers are marked. */
 %rename("%s") axq_tensor;
@@ -115,6 +119,47 @@
 %rename("%s") model_quantize_file;
 %rename("%s") model_dequantize_file;
 
+%rename("%s") axq_calibrator;
+%rename("%s") axq_int_tensor;
+%rename("%s") axq_nf4_tensor;
+%newobject calibrator_create;
+%delobject calibrator_destroy;
+%newobject int_quantize;
+%newobject int_dequantize;
+%newobject int_tensor_scales;
+%newobject int_tensor_zero_points;
+%delobject int_tensor_destroy;
+%newobject nf4_quantize;
+%delobject nf4_destroy;
+%rename("%s") error_stats;
+%rename("%s") quant_report;
+%rename("%s") calibrator_create;
+%rename("%s") calibrator_destroy;
+%rename("%s") calibrator_observe;
+%rename("%s") calibrator_merge;
+%rename("%s") calibrator_info;
+%rename("%s") calibrator_range;
+%rename("%s") range_to_params;
+%rename("%s") int_quantize;
+%rename("%s") int_dequantize;
+%rename("%s") int_tensor_destroy;
+%rename("%s") int_tensor_codes;
+%rename("%s") int_tensor_scales;
+%rename("%s") int_tensor_zero_points;
+%rename("%s") int_tensor_info;
+%rename("%s") int_tensor_bits_per_weight;
+%rename("%s") fake_quantize;
+%rename("%s") ste_backward;
+%rename("%s") fp8_encode;
+%rename("%s") fp8_decode;
+%rename("%s") nf4_quantize;
+%rename("%s") nf4_destroy;
+%rename("%s") nf4_dequantize;
+%rename("%s") nf4_info;
+%rename("%s") nf4_bits_per_parameter;
+%rename("%s") nf4_absmax;
+%rename("%s") nf4_code_values;
+
 %{
 /* Status of the last helper on this thread that returned a handle. */
 static __thread int axq_binding_status;
@@ -134,6 +179,21 @@ static axq_linear_t *axq_binding_linear(axq_status s, axq_linear_t *l) {
 static axq_model_t *axq_binding_model(axq_status s, axq_model_t *m) {
   axq_binding_status = (int)s;
   return s == AXQ_OK ? m : NULL;
+}
+
+static axq_calibrator_t *axq_binding_calibrator(axq_status s, axq_calibrator_t *c) {
+  axq_binding_status = (int)s;
+  return s == AXQ_OK ? c : NULL;
+}
+
+static axq_int_tensor_t *axq_binding_int_tensor(axq_status s, axq_int_tensor_t *q) {
+  axq_binding_status = (int)s;
+  return s == AXQ_OK ? q : NULL;
+}
+
+static axq_nf4_tensor_t *axq_binding_nf4(axq_status s, axq_nf4_tensor_t *t) {
+  axq_binding_status = (int)s;
+  return s == AXQ_OK ? t : NULL;
 }
 
 /* A tensor the library owns (a model's, a layer's weight) as a copy the
@@ -517,5 +577,309 @@ double c_quantize_row_seconds(int type, const float *src, size_t src_len, uint8_
   }
   clock_gettime(CLOCK_MONOTONIC, &t1);
   return (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+}
+/* Error analysis. outlier_threshold < 0: the default (0.1); n_threads < 0:
+   all cores. reals[0..8] = count, mse, rmse, mae, max_abs_error, sqnr_db,
+   cosine, outlier_threshold, outlier_rate; a status. */
+static void axq_binding_put_stats(double *reals, const axq_error_stats_t *e) {
+  reals[0] = (double)e->count;
+  reals[1] = e->mse;
+  reals[2] = e->rmse;
+  reals[3] = e->mae;
+  reals[4] = e->max_abs_error;
+  reals[5] = e->sqnr_db;
+  reals[6] = e->cosine;
+  reals[7] = e->outlier_threshold;
+  reals[8] = e->outlier_rate;
+}
+static axq_error_stats_options_t axq_binding_stats_options(double outlier_threshold, int n_threads) {
+  axq_error_stats_options_t opts;
+  axq_error_stats_options_init(&opts);
+  opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
+  if (outlier_threshold >= 0) opts.outlier_threshold = outlier_threshold;
+  return opts;
+}
+int error_stats(const float *src, size_t src_len, const float *approx, size_t approx_len,
+                double outlier_threshold, int n_threads, double *reals, size_t reals_len) {
+  const axq_error_stats_options_t opts = axq_binding_stats_options(outlier_threshold, n_threads);
+  axq_error_stats_t stats;
+  axq_status s;
+  memset(&stats, 0, sizeof(stats));
+  stats.struct_size = sizeof(stats);
+  s = axq_error_stats(&stats, src, src_len, approx, approx_len, &opts);
+  if (s != AXQ_OK) return (int)s;
+  if (reals_len < 9) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  axq_binding_put_stats(reals, &stats);
+  return (int)AXQ_OK;
+}
+/* reals[0..3] = elements, bytes, bits_per_weight, compression_ratio, then
+   the error statistics as error_stats gives them (reals[4..12]); a status. */
+int quant_report(const axq_tensor_t *t, int type, int n_threads, int ternary_rule,
+                 double outlier_threshold, double *reals, size_t reals_len) {
+  const axq_error_stats_options_t sopts = axq_binding_stats_options(outlier_threshold, n_threads);
+  axq_quantize_options_t qopts;
+  axq_quant_report_t report;
+  axq_status s;
+  axq_quantize_options_init(&qopts);
+  qopts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
+  qopts.ternary_rule = (uint32_t)ternary_rule;
+  memset(&report, 0, sizeof(report));
+  report.struct_size = sizeof(report);
+  report.error.struct_size = sizeof(report.error);
+  s = axq_quant_report(&report, t, (axq_type)type, &qopts, &sopts);
+  if (s != AXQ_OK) return (int)s;
+  if (reals_len < 13) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  reals[0] = (double)report.elements;
+  reals[1] = (double)report.bytes;
+  reals[2] = report.bits_per_weight;
+  reals[3] = report.compression_ratio;
+  axq_binding_put_stats(reals + 4, &report.error);
+  return (int)AXQ_OK;
+}
+
+/* Calibration. bins 0 and momentum 0: the defaults. */
+axq_calibrator_t *calibrator_create(int bins, double momentum) {
+  axq_calibrator_options_t opts;
+  axq_calibrator_t *c = NULL;
+  axq_status s;
+  axq_calibrator_options_init(&opts);
+  if (bins != 0) opts.bins = (uint32_t)(bins < 0 ? 0 : bins);
+  if (momentum != 0) opts.momentum = (float)momentum;
+  s = axq_calibrator_create(&c, &opts);
+  return axq_binding_calibrator(s, c);
+}
+void calibrator_destroy(axq_calibrator_t *c) { axq_calibrator_destroy(c); }
+int calibrator_observe(axq_calibrator_t *c, const float *src, size_t src_len) {
+  return (int)axq_calibrator_observe(c, src, src_len);
+}
+int calibrator_merge(axq_calibrator_t *dst, const axq_calibrator_t *src) {
+  return (int)axq_calibrator_merge(dst, src);
+}
+/* ints[0..2] = bins, count, batches; reals[0..6] = min, max, mean,
+   variance, bin_width, abs_bin_width, momentum; a status. */
+int calibrator_info(const axq_calibrator_t *c, int64_t *ints, size_t ints_len, double *reals,
+                    size_t reals_len) {
+  axq_calibrator_info_t info;
+  axq_status s;
+  memset(&info, 0, sizeof(info));
+  info.struct_size = sizeof(info);
+  s = axq_calibrator_info(&info, c);
+  if (s != AXQ_OK) return (int)s;
+  if (ints_len < 3 || reals_len < 7) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  ints[0] = (int64_t)info.bins;
+  ints[1] = (int64_t)info.count;
+  ints[2] = (int64_t)info.batches;
+  reals[0] = info.min;
+  reals[1] = info.max;
+  reals[2] = info.mean;
+  reals[3] = info.variance;
+  reals[4] = info.bin_width;
+  reals[5] = info.abs_bin_width;
+  reals[6] = info.momentum;
+  return (int)AXQ_OK;
+}
+/* dst[0..1] = lo, hi; a status. */
+int calibrator_range(const axq_calibrator_t *c, int method, double percentile, double k, int bits,
+                     float *dst, size_t dst_len) {
+  axq_range_options_t opts;
+  float lo = 0.0f, hi = 0.0f;
+  axq_status s;
+  axq_range_options_init(&opts);
+  opts.method = (int32_t)method;
+  opts.percentile = (float)percentile;
+  opts.k = (float)k;
+  opts.bits = (uint32_t)(bits < 0 ? 0 : bits);
+  s = axq_calibrator_range(&lo, &hi, c, &opts);
+  if (s != AXQ_OK) return (int)s;
+  if (dst_len < 2) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  dst[0] = lo;
+  dst[1] = hi;
+  return (int)AXQ_OK;
+}
+/* dst[0] = scale, ints[0] = zero point; a status. */
+int range_to_params(float lo, float hi, int bits, int symmetric, float *dst, size_t dst_len,
+                    int64_t *ints, size_t ints_len) {
+  float scale = 0.0f;
+  int32_t zp = 0;
+  const axq_status s =
+      axq_range_to_params(&scale, &zp, lo, hi, (uint32_t)(bits < 0 ? 0 : bits), (int32_t)symmetric);
+  if (s != AXQ_OK) return (int)s;
+  if (dst_len < 1 || ints_len < 1) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  dst[0] = scale;
+  ints[0] = zp;
+  return (int)AXQ_OK;
+}
+
+/* Integer schemes. */
+axq_int_tensor_t *int_quantize(const axq_tensor_t *t, int bits, int scheme, int granularity, int axis,
+                               int64_t group_size, int n_threads) {
+  axq_int_options_t opts;
+  axq_int_tensor_t *q = NULL;
+  axq_status s;
+  axq_int_options_init(&opts);
+  opts.bits = (uint32_t)(bits < 0 ? 0 : bits);
+  opts.scheme = (int32_t)scheme;
+  opts.granularity = (int32_t)granularity;
+  opts.axis = (int32_t)axis;
+  opts.group_size = group_size;
+  opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
+  s = axq_int_quantize(&q, t, &opts);
+  return axq_binding_int_tensor(s, q);
+}
+axq_tensor_t *int_dequantize(const axq_int_tensor_t *q, int n_threads) {
+  axq_dequantize_options_t opts;
+  axq_tensor_t *t = NULL;
+  axq_status s;
+  axq_dequantize_options_init(&opts);
+  opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
+  s = axq_int_dequantize(&t, q, &opts);
+  return axq_binding_handle(s, t);
+}
+void int_tensor_destroy(axq_int_tensor_t *q) { axq_int_tensor_destroy(q); }
+/* A copy of the packed codes (out sized from int_tensor_info's
+   code_bytes): the count, or a negative status. */
+int64_t int_tensor_codes(const axq_int_tensor_t *q, uint8_t *out, size_t out_len) {
+  const uint8_t *codes = NULL;
+  size_t n = 0;
+  const axq_status s = axq_int_tensor_codes(&codes, &n, q);
+  if (s != AXQ_OK) return (int64_t)s;
+  if (out_len < n) return (int64_t)AXQ_ERR_BUFFER_TOO_SMALL;
+  if (n != 0) memcpy(out, codes, n);
+  return (int64_t)n;
+}
+axq_tensor_t *int_tensor_scales(const axq_int_tensor_t *q) {
+  axq_tensor_t *t = NULL;
+  const axq_status s = axq_int_tensor_params(&t, NULL, q);
+  return axq_binding_handle(s, t);
+}
+axq_tensor_t *int_tensor_zero_points(const axq_int_tensor_t *q) {
+  axq_tensor_t *t = NULL;
+  const axq_status s = axq_int_tensor_params(NULL, &t, q);
+  return axq_binding_handle(s, t);
+}
+/* ints[0..13] = bits, scheme, granularity, axis, ndim, group_size,
+   nelements, code_bytes, param_count, param_bytes, dims[0..3]; a status. */
+int int_tensor_info(const axq_int_tensor_t *q, int64_t *ints, size_t ints_len) {
+  axq_int_tensor_info_t info;
+  axq_status s;
+  int i;
+  memset(&info, 0, sizeof(info));
+  info.struct_size = sizeof(info);
+  s = axq_int_tensor_info(&info, q);
+  if (s != AXQ_OK) return (int)s;
+  if (ints_len < 10 + AXQ_MAX_DIMS) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  ints[0] = info.bits;
+  ints[1] = info.scheme;
+  ints[2] = info.granularity;
+  ints[3] = info.axis;
+  ints[4] = info.ndim;
+  ints[5] = info.group_size;
+  ints[6] = info.nelements;
+  ints[7] = (int64_t)info.code_bytes;
+  ints[8] = (int64_t)info.param_count;
+  ints[9] = (int64_t)info.param_bytes;
+  for (i = 0; i < AXQ_MAX_DIMS; ++i) ints[10 + i] = i < info.ndim ? info.dims[i] : 1;
+  return (int)AXQ_OK;
+}
+/* -1 for a NULL handle. */
+double int_tensor_bits_per_weight(const axq_int_tensor_t *q) {
+  axq_int_tensor_info_t info;
+  memset(&info, 0, sizeof(info));
+  info.struct_size = sizeof(info);
+  return axq_int_tensor_info(&info, q) == AXQ_OK ? info.bits_per_weight : -1.0;
+}
+/* y (dst) = fake-quantized x (src), mask (out) per ste, or an empty out
+   for none; dst and out (if any) hold src_len elements. A status. */
+int fake_quantize(const float *src, size_t src_len, float *dst, size_t dst_len, uint8_t *out,
+                  size_t out_len, int bits, int scheme, float scale, int zero_point, int ste,
+                  int n_threads) {
+  axq_fake_quant_params_t params;
+  axq_fake_quant_params_init(&params);
+  params.bits = (uint32_t)(bits < 0 ? 0 : bits);
+  params.scheme = (int32_t)scheme;
+  params.scale = scale;
+  params.zero_point = (int32_t)zero_point;
+  params.ste = (int32_t)ste;
+  params.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
+  if (dst_len < src_len || (out_len != 0 && out_len < src_len)) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  return (int)axq_fake_quantize(dst, out_len == 0 ? NULL : out, src_len, src, &params);
+}
+/* grad_in (dst) from grad_out (src) and mask (bytes; empty: plain STE). */
+int ste_backward(const float *src, size_t src_len, const uint8_t *bytes, size_t bytes_len,
+                 float *dst, size_t dst_len) {
+  if (dst_len < src_len || (bytes_len != 0 && bytes_len < src_len)) {
+    return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  }
+  return (int)axq_ste_backward(dst, src, bytes_len == 0 ? NULL : bytes, src_len);
+}
+
+/* FP8: src_len values into as many codes (out), and back. A status. */
+int fp8_encode(const float *src, size_t src_len, uint8_t *out, size_t out_len, int format,
+               float scale) {
+  if (out_len < src_len) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  return (int)axq_fp8_encode(out, src_len, src, (int32_t)format, scale);
+}
+int fp8_decode(const uint8_t *bytes, size_t bytes_len, float *dst, size_t dst_len, int format,
+               float scale) {
+  if (dst_len < bytes_len) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  return (int)axq_fp8_decode(dst, bytes_len, bytes, (int32_t)format, scale);
+}
+
+/* NF4 / FP4. block_size 0: the default (64). */
+axq_nf4_tensor_t *nf4_quantize(const float *src, size_t src_len, int kind, int block_size,
+                               int double_quant, int n_threads) {
+  axq_nf4_options_t opts;
+  axq_nf4_tensor_t *t = NULL;
+  axq_status s;
+  axq_nf4_options_init(&opts);
+  opts.kind = (int32_t)kind;
+  if (block_size != 0) opts.block_size = (uint32_t)(block_size < 0 ? 0 : block_size);
+  opts.double_quant = (uint32_t)(double_quant != 0);
+  opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
+  s = axq_nf4_quantize(&t, src, src_len, &opts);
+  return axq_binding_nf4(s, t);
+}
+void nf4_destroy(axq_nf4_tensor_t *t) { axq_nf4_destroy(t); }
+int nf4_dequantize(const axq_nf4_tensor_t *t, float *dst, size_t dst_len, int n_threads) {
+  axq_dequantize_options_t opts;
+  axq_dequantize_options_init(&opts);
+  opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
+  return (int)axq_nf4_dequantize(dst, dst_len, t, &opts);
+}
+/* ints[0..8] = kind, block_size, double_quant, n, block_count,
+   packed_bytes, group_size, group_count, total_bytes; a status. */
+int nf4_info(const axq_nf4_tensor_t *t, int64_t *ints, size_t ints_len) {
+  axq_nf4_info_t info;
+  axq_status s;
+  memset(&info, 0, sizeof(info));
+  info.struct_size = sizeof(info);
+  s = axq_nf4_info(&info, t);
+  if (s != AXQ_OK) return (int)s;
+  if (ints_len < 9) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  ints[0] = info.kind;
+  ints[1] = info.block_size;
+  ints[2] = info.double_quant;
+  ints[3] = (int64_t)info.n;
+  ints[4] = (int64_t)info.block_count;
+  ints[5] = (int64_t)info.packed_bytes;
+  ints[6] = (int64_t)info.group_size;
+  ints[7] = (int64_t)info.group_count;
+  ints[8] = (int64_t)info.total_bytes;
+  return (int)AXQ_OK;
+}
+/* -1 for a NULL handle. */
+double nf4_bits_per_parameter(const axq_nf4_tensor_t *t) {
+  axq_nf4_info_t info;
+  memset(&info, 0, sizeof(info));
+  info.struct_size = sizeof(info);
+  return axq_nf4_info(&info, t) == AXQ_OK ? info.bits_per_parameter : -1.0;
+}
+/* The effective absmax of every block (dst holds block_count). */
+int nf4_absmax(const axq_nf4_tensor_t *t, float *dst, size_t dst_len) {
+  return (int)axq_nf4_absmax(dst, dst_len, t);
+}
+/* The 16 code values of kind (dst holds 16). */
+int nf4_code_values(int kind, float *dst, size_t dst_len) {
+  return (int)axq_4bit_code_values(dst, dst_len, (int32_t)kind);
 }
 %}

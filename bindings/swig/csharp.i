@@ -4,7 +4,8 @@
    fills. Every wrapper that pins needs the unsafe modifier. */
 %include <arrays_csharp.i>
 
-%apply float FIXED[] { const float *src, float *dst, const float *bias };
+%apply float FIXED[] { const float *src, float *dst, const float *bias, const float *approx };
+%apply double FIXED[] { double *reals };
 %apply unsigned char FIXED[] { const uint8_t *bytes, uint8_t *out };
 /* int64_t is C long here (-DSWIGWORDSIZE64), 64-bit like C#'s long. */
 CSHARP_ARRAYS_FIXED(int64_t, long)
@@ -27,6 +28,23 @@ CSHARP_ARRAYS_FIXED(int64_t, long)
 %csmethodmodifiers linear_info "public unsafe";
 %csmethodmodifiers model_dequantize "public unsafe";
 %csmethodmodifiers model_summary "public unsafe";
+%csmethodmodifiers error_stats "public unsafe";
+%csmethodmodifiers quant_report "public unsafe";
+%csmethodmodifiers calibrator_observe "public unsafe";
+%csmethodmodifiers calibrator_info "public unsafe";
+%csmethodmodifiers calibrator_range "public unsafe";
+%csmethodmodifiers range_to_params "public unsafe";
+%csmethodmodifiers int_tensor_codes "public unsafe";
+%csmethodmodifiers int_tensor_info "public unsafe";
+%csmethodmodifiers fake_quantize "public unsafe";
+%csmethodmodifiers ste_backward "public unsafe";
+%csmethodmodifiers fp8_encode "public unsafe";
+%csmethodmodifiers fp8_decode "public unsafe";
+%csmethodmodifiers nf4_quantize "public unsafe";
+%csmethodmodifiers nf4_dequantize "public unsafe";
+%csmethodmodifiers nf4_info "public unsafe";
+%csmethodmodifiers nf4_absmax "public unsafe";
+%csmethodmodifiers nf4_code_values "public unsafe";
 
 /* The generated layer is internal to the Axq assembly. */
 %pragma(csharp) moduleclassmodifiers="internal class"
