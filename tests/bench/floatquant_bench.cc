@@ -8,31 +8,18 @@
 
 #include "axq/axq.h"
 #include "benchmark/benchmark.h"
+#include "tests/bench/bench_support.h"
 #include "src/floatquant/floatquant_kernels.h"
 #include "src/tools/demo_data.h"
 
 namespace {
 
-const std::vector<float>& Input(int64_t n) {
-  static std::vector<float> data;
-  if (static_cast<int64_t>(data.size()) != n) data = axq_tool::SyntheticWeights(n, 7);
-  return data;
-}
-
-void SetBytes(benchmark::State& state, int64_t n) {
-  state.SetBytesProcessed(state.iterations() * n * static_cast<int64_t>(sizeof(float)));
-}
+using axq_bench::Input;
+using axq_bench::SetBytes;
+using axq_bench::BM_MemoryRead;
 
 const axq::FloatQuantKernels& Kernels(bool reference) {
   return axq::FloatQuantKernelsFor(reference ? axq::KernelSet::kReference : axq::KernelSet::kDispatched);
-}
-
-void BM_MemoryRead(benchmark::State& state) {
-  const int64_t n = state.range(0) / 4;
-  const std::vector<float>& x = Input(n);
-  const uint64_t* words = reinterpret_cast<const uint64_t*>(x.data());
-  for (auto _ : state) benchmark::DoNotOptimize(axq_tool::ReadAllWords(words, n / 2, 1));
-  SetBytes(state, n);
 }
 
 void FourBitQuantize(benchmark::State& state, int32_t kind, bool reference) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "tests/bench/bench_support.h"
 #include "src/core/parallel.h"
 #include "src/core/tensor.h"
 #include "src/intquant/int_codec.h"
@@ -20,28 +21,13 @@
 
 namespace {
 
+using axq_bench::Input;
+using axq_bench::SetBytes;
+using axq_bench::BM_MemoryReadThreads;
+
 using axq::IntCodec;
 using axq::IntScheme;
 using axq::KernelSet;
-
-const std::vector<float>& Input(int64_t n) {
-  static std::vector<float> data;
-  if (static_cast<int64_t>(data.size()) != n) data = axq_tool::SyntheticWeights(n, 99);
-  return data;
-}
-
-void SetBytes(benchmark::State& state, int64_t n) {
-  state.SetBytesProcessed(state.iterations() * n * static_cast<int64_t>(sizeof(float)));
-}
-
-void BM_MemoryRead(benchmark::State& state) {
-  const int64_t n = state.range(0) / 4;
-  const auto threads = static_cast<unsigned>(state.range(1));
-  const std::vector<float>& x = Input(n);
-  const uint64_t* words = reinterpret_cast<const uint64_t*>(x.data());
-  for (auto _ : state) benchmark::DoNotOptimize(axq_tool::ReadAllWords(words, n / 2, threads));
-  SetBytes(state, n);
-}
 
 // One buffer of codes and parameters for n inputs in groups of g.
 struct Buffers {
@@ -132,8 +118,8 @@ void Threads(benchmark::internal::Benchmark* b) {
 }
 
 int Register() {
-  benchmark::RegisterBenchmark("MemoryRead", BM_MemoryRead)->Apply(OneThread);
-  benchmark::RegisterBenchmark("MemoryRead", BM_MemoryRead)->Args({int64_t{64} << 20, 2})->UseRealTime();
+  benchmark::RegisterBenchmark("MemoryRead", BM_MemoryReadThreads)->Apply(OneThread);
+  benchmark::RegisterBenchmark("MemoryRead", BM_MemoryReadThreads)->Args({int64_t{64} << 20, 2})->UseRealTime();
   struct Case {
     const char* name;
     int32_t bits;

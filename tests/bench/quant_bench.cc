@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "tests/bench/bench_support.h"
 #include "src/core/convert.h"
 #include "src/core/type_traits.h"
 #include "src/simd/kernels.h"
@@ -15,26 +16,9 @@
 
 namespace {
 
-const std::vector<float>& Input(int64_t n) {
-  static std::vector<float> data;
-  if (static_cast<int64_t>(data.size()) != n) data = axq_tool::SyntheticWeights(n, 99);
-  return data;
-}
-
-void SetBytes(benchmark::State& state, int64_t n) {
-  state.SetBytesProcessed(state.iterations() * n * static_cast<int64_t>(sizeof(float)));
-}
-
-void BM_MemoryRead(benchmark::State& state) {
-  const int64_t n = state.range(0) / 4;
-  const auto threads = static_cast<unsigned>(state.range(1));
-  const std::vector<float>& x = Input(n);
-  const uint64_t* words = reinterpret_cast<const uint64_t*>(x.data());
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(axq_tool::ReadAllWords(words, n / 2, threads));
-  }
-  SetBytes(state, n);
-}
+using axq_bench::Input;
+using axq_bench::SetBytes;
+using axq_bench::BM_MemoryReadThreads;
 
 // What both directions need: the input, its type's kernels and a buffer of
 // quantized bytes (filled once, for dequantization).
@@ -84,7 +68,7 @@ void Shapes(benchmark::internal::Benchmark* b) {
 }
 
 int Register() {
-  benchmark::RegisterBenchmark("MemoryRead", BM_MemoryRead)->Apply(Shapes);
+  benchmark::RegisterBenchmark("MemoryRead", BM_MemoryReadThreads)->Apply(Shapes);
   for (axq_type type : {AXQ_TYPE_F16, AXQ_TYPE_BF16, AXQ_TYPE_Q8_0, AXQ_TYPE_Q8_1, AXQ_TYPE_Q4_0,
                         AXQ_TYPE_Q4_1, AXQ_TYPE_Q5_0, AXQ_TYPE_Q5_1}) {
     const std::string name = axq::FindTypeTraits(type)->name;
