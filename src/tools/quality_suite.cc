@@ -60,12 +60,103 @@ axq_error_stats_t Compare(const std::vector<float>& ref, const axq_tensor_t* app
   return s;
 }
 
+axq_error_stats_t CompareValues(const std::vector<float>& ref, const std::vector<float>& approx) {
+  axq_error_stats_t s{};
+  s.struct_size = sizeof(s);
+  if (axq_error_stats(&s, ref.data(), ref.size(), approx.data(), approx.size(), nullptr) != AXQ_OK) {
+    s = axq_error_stats_t{};
+  }
+  return s;
+}
+
 const char* SchemeName(int32_t scheme) {
   switch (scheme) {
     case AXQ_INT_SYMMETRIC: return "sym";
     case AXQ_INT_AFFINE: return "affine";
     default: return "pow2";
   }
+}
+
+
+// FP8 with one scale per row, and bitsandbytes' 4-bit formats.
+bool FloatFormats(const DataSet& set, std::vector<QualityResult>* results) {
+  const size_t n = set.values.size();
+  std::vector<float> back(n);
+  for (int32_t format : {AXQ_FP8_E4M3, AXQ_FP8_E5M2}) {
+    axq_fp8_options_t opts;
+    axq_fp8_options_init(&opts);
+    opts.format = format;
+    opts.granularity = AXQ_FP8_PER_ROW;
+    std::vector<uint8_t> codes(n);
+    std::vector<float> scales(static_cast<size_t>(set.rows));
+    const std::string method = format == AXQ_FP8_E4M3 ? "fp8 e4m3 row" : "fp8 e5m2 row";
+    if (axq_fp8_quantize(codes.data(), n, scales.data(), scales.size(), set.values.data(), set.rows, set.cols,
+                         &opts) != AXQ_OK ||
+        axq_fp8_dequantize(back.data(), n, codes.data(), scales.data(), scales.size(), set.rows, set.cols, &opts) !=
+            AXQ_OK) {
+      return Fail(set.name + " " + method);
+    }
+    const axq_error_stats_t e = CompareValues(set.values, back);
+    const double bits = 8.0 + 32.0 * static_cast<double>(set.rows) / static_cast<double>(n);
+    results->push_back({set.name, method, bits, e.mse, e.max_abs_error, e.sqnr_db});
+  }
+  for (int32_t kind : {AXQ_4BIT_NF4, AXQ_4BIT_FP4}) {
+    for (uint32_t double_quant : {1u, 0u}) {
+      axq_nf4_options_t opts;
+      axq_nf4_options_init(&opts);
+      opts.kind = kind;
+      opts.double_quant = double_quant;
+      const std::string method =
+          std::string(kind == AXQ_4BIT_NF4 ? "nf4" : "fp4") + " b64" + (double_quant ? " dq" : "");
+      axq_nf4_tensor_t* t = nullptr;
+      if (axq_nf4_quantize(&t, set.values.data(), n, &opts) != AXQ_OK) return Fail(set.name + " " + method);
+      axq_nf4_info_t info;
+      info.struct_size = sizeof(info);
+      const bool ok = axq_nf4_dequantize(back.data(), n, t, nullptr) == AXQ_OK && axq_nf4_info(&info, t) == AXQ_OK;
+      axq_nf4_destroy(t);
+      if (!ok) return Fail(set.name + " " + method);
+      const axq_error_stats_t e = CompareValues(set.values, back);
+      results->push_back({set.name, method, info.bits_per_parameter, e.mse, e.max_abs_error, e.sqnr_db});
+    }
+  }
+  return true;
+}
+
+// Int8 per tensor with the range a calibrator picks instead of min/max:
+// clipping outliers trades their error for a finer step everywhere else.
+bool CalibratedInt8(const DataSet& set, std::vector<QualityResult>* results) {
+  axq_calibrator_t* cal = nullptr;
+  if (axq_calibrator_create(&cal, nullptr) != AXQ_OK) return Fail(set.name);
+  const bool observed = axq_calibrator_observe(cal, set.values.data(), set.values.size()) == AXQ_OK;
+  struct Method {
+    int32_t id;
+    const char* name;
+  };
+  const Method methods[] = {{AXQ_CALIB_ENTROPY, "sym int8 tensor kl"}, {AXQ_CALIB_PERCENTILE, "sym int8 tensor p99.9"}};
+  std::vector<float> y(set.values.size());
+  bool ok = observed;
+  for (const Method& m : methods) {
+    if (!ok) break;
+    axq_range_options_t ro;
+    axq_range_options_init(&ro);
+    ro.method = m.id;
+    ro.percentile = 99.9f;
+    float lo = 0, hi = 0;
+    axq_fake_quant_params_t p;
+    axq_fake_quant_params_init(&p);
+    p.bits = 8;
+    p.scheme = AXQ_INT_SYMMETRIC;
+    ok = axq_calibrator_range(&lo, &hi, cal, &ro) == AXQ_OK && axq_fake_quant_params_from_range(&p, lo, hi) == AXQ_OK &&
+         axq_fake_quantize(y.data(), nullptr, y.size(), set.values.data(), &p) == AXQ_OK;
+    if (ok) {
+      const axq_error_stats_t e = CompareValues(set.values, y);
+      // One f32 scale for the tensor.
+      const double bits = 8.0 + 32.0 / static_cast<double>(y.size());
+      results->push_back({set.name, m.name, bits, e.mse, e.max_abs_error, e.sqnr_db});
+    }
+  }
+  axq_calibrator_destroy(cal);
+  return ok ? true : Fail(set.name + " calibrated int8");
 }
 
 }  // namespace
@@ -149,6 +240,7 @@ bool RunQualitySuite(std::vector<QualityResult>* results) {
         }
       }
     }
+    if (!FloatFormats(set, results) || !CalibratedInt8(set, results)) return false;
     // The GGUF block formats on the same data, for comparison.
     for (axq_type type : {AXQ_TYPE_Q8_0, AXQ_TYPE_Q4_0, AXQ_TYPE_Q4_1}) {
       axq_quant_report_t r;
