@@ -217,3 +217,44 @@ func STEBackward(gradOut []float32, mask []byte) ([]float32, error) {
 	}
 	return gradIn, nil
 }
+
+// FakeQuantize fake-quantizes this F32 tensor with the scales and zero
+// points QuantizeInt would choose for opts (nil = DefaultIntOptions()): a
+// new tensor equal bit for bit to QuantizeInt(opts) then Dequantize, and
+// the mask per ste (one 0 or 1 byte per element, each with its own
+// element's scale and zero point).
+func (t *Tensor) FakeQuantize(ste STE, opts *IntOptions) (y *Tensor, mask []byte, err error) {
+	h, err := t.handle()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer runtime.KeepAlive(t)
+	o := DefaultIntOptions()
+	if opts != nil {
+		o = *opts
+	}
+	mask = make([]byte, raw.Tensor_nelements(h))
+	y, err = checkHandle(func() raw.Struct_SS_axq_tensor {
+		return raw.Fake_quantize_tensor(h, int(ste), o.Bits, int(o.Scheme), int(o.Granularity), o.Axis,
+			o.GroupSize, o.Threads, mask)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return y, mask, nil
+}
+
+// FakeQuantParamsFromRange returns the parameters of FakeQuantize for an
+// observed range [minValue, maxValue] (finite, minValue <= maxValue): the
+// scale and zero point QuantizeInt would derive from a set with that
+// minimum and maximum under bits and scheme (the symmetric schemes use
+// max(|minValue|, |maxValue|)), with the clamped STE on all cores.
+func FakeQuantParamsFromRange(bits int, scheme IntScheme, minValue, maxValue float32) (FakeQuantParams, error) {
+	scale, zp := make([]float32, 1), make([]int64, 1)
+	if err := checkStatus(func() int {
+		return raw.Fake_quant_params_from_range(bits, int(scheme), minValue, maxValue, scale, zp)
+	}); err != nil {
+		return FakeQuantParams{}, err
+	}
+	return FakeQuantParams{Bits: bits, Scheme: scheme, Scale: scale[0], ZeroPoint: int32(zp[0]), STE: STEClamped}, nil
+}

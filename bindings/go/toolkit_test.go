@@ -359,3 +359,175 @@ func TestNF4(t *testing.T) {
 		t.Fatalf("Dequantize after Close = %v", err)
 	}
 }
+
+func TestFP8Matrix(t *testing.T) {
+	x := []float32{1, -2, 0.5, 3.5, -100, 10, 0.1, 7}
+	opts := &FP8Options{Format: FP8E4M3, Granularity: FP8PerRow}
+	codes, scales, err := FP8Quantize(x, 2, 4, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(codes) != 8 || len(scales) != 2 || scales[0] != float32(3.5)/448 || scales[1] != float32(100)/448 {
+		t.Fatalf("FP8Quantize: codes % x, scales %v", codes, scales)
+	}
+	// The largest |value| of each row lands on +-448.
+	if codes[3] != 0x7E || codes[4] != 0xFE {
+		t.Fatalf("FP8Quantize codes = % x", codes)
+	}
+	back, err := FP8Dequantize(codes, scales, 2, 4, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range x {
+		s := scales[i/4]
+		// Half an E4M3 step: 2^-4 of the value (3 mantissa bits), or half
+		// the smallest subnormal (2^-10 times the scale).
+		step := math.Max(math.Abs(float64(x[i]))/16, float64(s)/1024)
+		if math.Abs(float64(back[i]-x[i])) > step*(1+1e-6) {
+			t.Fatalf("element %d: %v -> %v (step %v)", i, x[i], back[i], step)
+		}
+	}
+	// Per tensor: one scale, amax / 448.
+	if _, s, err := FP8Quantize(x, 2, 4, nil); err != nil || len(s) != 1 || s[0] != float32(100)/448 {
+		t.Fatalf("FP8Quantize(per tensor) = %v, %v", s, err)
+	}
+	_, _, err = FP8Quantize([]float32{1, float32(math.NaN())}, 1, 2, nil)
+	if !errors.Is(err, ErrNonFinite) {
+		t.Fatalf("FP8Quantize(NaN) = %v", err)
+	}
+	if _, err := FP8Dequantize(codes, scales[:1], 2, 4, opts); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("FP8Dequantize(1 scale per row) = %v", err)
+	}
+}
+
+func TestFakeQuantizeTensor(t *testing.T) {
+	src, err := TensorFromF32(gaussian(32, 13), 8, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	for _, opts := range []*IntOptions{nil,
+		{Bits: 4, Scheme: IntAffine, Granularity: PerGroup, GroupSize: 4},
+		{Bits: 3, Scheme: IntSymmetric, Granularity: PerChannel, Axis: 1}} {
+		y, mask, err := src.FakeQuantize(STEClamped, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := src.QuantizeInt(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := q.Dequantize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := y.Float32s()
+		want, _ := d.Float32s()
+		if len(got) != 32 || len(mask) != 32 {
+			t.Fatalf("FakeQuantize(%+v): %d values, %d mask bytes", opts, len(got), len(mask))
+		}
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) || mask[i] > 1 {
+				t.Fatalf("FakeQuantize(%+v) element %d: %v (mask %d), QuantizeInt+Dequantize %v",
+					opts, i, got[i], mask[i], want[i])
+			}
+		}
+		if dims := y.Dims(); len(dims) != 2 || dims[0] != 8 || dims[1] != 4 {
+			t.Fatalf("FakeQuantize dims = %v", dims)
+		}
+		y.Close()
+		d.Close()
+		q.Close()
+	}
+	_, plain, err := src.FakeQuantize(STEPlain, nil)
+	if err != nil || string(plain) != strings.Repeat("\x01", 32) {
+		t.Fatalf("FakeQuantize(plain) mask = %v, %v", plain, err)
+	}
+	if _, _, err := src.FakeQuantize(STEClamped, &IntOptions{Bits: 9}); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("FakeQuantize(9 bits) = %v", err)
+	}
+
+	p, err := FakeQuantParamsFromRange(8, IntSymmetric, -1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Scale != float32(1)/127 || p.ZeroPoint != 0 || p.Bits != 8 || p.Scheme != IntSymmetric {
+		t.Fatalf("FakeQuantParamsFromRange(-1, 1) = %+v", p)
+	}
+	if _, err := FakeQuantParamsFromRange(8, IntSymmetric, 1, -1); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("FakeQuantParamsFromRange(1, -1) = %v", err)
+	}
+}
+
+func TestNF4Parts(t *testing.T) {
+	m, err := FourBitDynamicMap()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m) != 256 || m[127] != 0 || m[255] != 1 || m[0] != -0.99296875 {
+		t.Fatalf("FourBitDynamicMap() = %v", m)
+	}
+	for i := 1; i < 256; i++ {
+		if !(m[i] > m[i-1]) {
+			t.Fatalf("dynamic map not ascending at %d: %v, %v", i, m[i-1], m[i])
+		}
+	}
+
+	for _, opts := range []*NF4Options{{Kind: NF4, BlockSize: 64}, nil, {Kind: FP4, BlockSize: 32, DoubleQuant: true}} {
+		x := gaussian(64*256*2+33, 14) // odd n, a short last block, 2+ groups
+		q, err := QuantizeNF4(x, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, _ := q.Info()
+		p, err := q.Parts()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.N != int64(len(x)) || p.Kind != info.Kind || p.BlockSize != info.BlockSize ||
+			p.DoubleQuant != info.DoubleQuant || int64(len(p.Packed)) != info.PackedBytes {
+			t.Fatalf("Parts() header = %+v, info %+v", p, info)
+		}
+		if p.DoubleQuant {
+			if int64(len(p.AbsmaxCodes)) != info.BlockCount || int64(len(p.Absmax2)) != info.GroupCount ||
+				p.Absmax != nil || p.Offset == 0 {
+				t.Fatalf("Parts(): %d codes, %d absmax2, offset %v", len(p.AbsmaxCodes), len(p.Absmax2), p.Offset)
+			}
+		} else {
+			a, _ := q.Absmax()
+			if len(p.Absmax) != len(a) || p.AbsmaxCodes != nil || p.Absmax2 != nil || p.Offset != 0 {
+				t.Fatalf("Parts(): %d absmax", len(p.Absmax))
+			}
+			for i := range a {
+				if p.Absmax[i] != a[i] {
+					t.Fatalf("Parts().Absmax[%d] = %v, Absmax() %v", i, p.Absmax[i], a[i])
+				}
+			}
+		}
+		r, err := NF4FromParts(&p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := q.Dequantize()
+		got, err := r.Dequantize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%+v: element %d: %v after export and import, %v before", opts, i, got[i], want[i])
+			}
+		}
+		if rp, err := r.Parts(); err != nil || string(rp.Packed) != string(p.Packed) {
+			t.Fatalf("Parts() of the import differ: %v", err)
+		}
+		r.Close()
+		q.Close()
+
+		short := p
+		short.Packed = p.Packed[:len(p.Packed)-1]
+		if _, err := NF4FromParts(&short); !errors.Is(err, ErrInvalidArgument) {
+			t.Fatalf("NF4FromParts(short packed) = %v", err)
+		}
+	}
+}

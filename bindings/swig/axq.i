@@ -130,6 +130,8 @@
 %newobject int_tensor_zero_points;
 %delobject int_tensor_destroy;
 %newobject nf4_quantize;
+%newobject nf4_from_parts;
+%newobject fake_quantize_tensor;
 %delobject nf4_destroy;
 %rename("%s") error_stats;
 %rename("%s") quant_report;
@@ -159,6 +161,14 @@
 %rename("%s") nf4_bits_per_parameter;
 %rename("%s") nf4_absmax;
 %rename("%s") nf4_code_values;
+%rename("%s") fp8_quantize;
+%rename("%s") fp8_dequantize;
+%rename("%s") fake_quantize_tensor;
+%rename("%s") fake_quant_params_from_range;
+%rename("%s") nf4_parts_bytes;
+%rename("%s") nf4_parts_floats;
+%rename("%s") nf4_from_parts;
+%rename("%s") nf4_dynamic_map;
 
 %{
 /* Status of the last helper on this thread that returned a handle. */
@@ -225,6 +235,15 @@ static axq_model_quantize_options_t axq_binding_model_options(int type, const ch
   opts.fallback_type = (int32_t)fallback_type;
   opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
   opts.ternary_rule = (uint32_t)ternary_rule;
+  return opts;
+}
+
+static axq_fp8_options_t axq_binding_fp8_options(int format, int granularity, int n_threads) {
+  axq_fp8_options_t opts;
+  axq_fp8_options_init(&opts);
+  opts.format = (int32_t)format;
+  opts.granularity = (int32_t)granularity;
+  opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
   return opts;
 }
 
@@ -881,5 +900,169 @@ int nf4_absmax(const axq_nf4_tensor_t *t, float *dst, size_t dst_len) {
 /* The 16 code values of kind (dst holds 16). */
 int nf4_code_values(int kind, float *dst, size_t dst_len) {
   return (int)axq_4bit_code_values(dst, dst_len, (int32_t)kind);
+}
+/* FP8 matrices (rows x cols, row-major): codes (out, rows * cols) and
+   scales (dst, 1 per tensor or rows per row) of src; a status. */
+int fp8_quantize(const float *src, size_t src_len, int64_t rows, int64_t cols, int format,
+                 int granularity, int n_threads, uint8_t *out, size_t out_len, float *dst,
+                 size_t dst_len) {
+  const axq_fp8_options_t opts = axq_binding_fp8_options(format, granularity, n_threads);
+  /* The library checks out_len (codes_count) against rows * cols. */
+  if (src_len < out_len) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  return (int)axq_fp8_quantize(out, out_len, dst, dst_len, src, rows, cols, &opts);
+}
+/* The inverse: dst (rows * cols) from the codes (bytes, as many) and the
+   scales (src); a status. */
+int fp8_dequantize(const uint8_t *bytes, size_t bytes_len, const float *src, size_t src_len,
+                   int64_t rows, int64_t cols, int format, int granularity, int n_threads,
+                   float *dst, size_t dst_len) {
+  const axq_fp8_options_t opts = axq_binding_fp8_options(format, granularity, n_threads);
+  if (bytes_len < dst_len) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  return (int)axq_fp8_dequantize(dst, dst_len, bytes, src, src_len, rows, cols, &opts);
+}
+
+/* Fake quantization of a whole F32 tensor with the parameters
+   axq_int_quantize would choose; the mask (per ste) into out, which holds
+   the tensor's element count (or is empty: no mask). A new tensor. */
+axq_tensor_t *fake_quantize_tensor(const axq_tensor_t *t, int ste, int bits, int scheme,
+                                   int granularity, int axis, int64_t group_size, int n_threads,
+                                   uint8_t *out, size_t out_len) {
+  axq_int_options_t opts;
+  axq_tensor_t *y = NULL;
+  axq_status s;
+  axq_int_options_init(&opts);
+  opts.bits = (uint32_t)(bits < 0 ? 0 : bits);
+  opts.scheme = (int32_t)scheme;
+  opts.granularity = (int32_t)granularity;
+  opts.axis = (int32_t)axis;
+  opts.group_size = group_size;
+  opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
+  s = axq_fake_quantize_tensor(&y, out_len == 0 ? NULL : out, out_len, t, (axq_ste)ste, &opts);
+  return axq_binding_handle(s, y);
+}
+/* dst[0] = scale, ints[0] = zero point for the range [lo, hi] under bits
+   and scheme; a status. */
+int fake_quant_params_from_range(int bits, int scheme, float lo, float hi, float *dst,
+                                 size_t dst_len, int64_t *ints, size_t ints_len) {
+  axq_fake_quant_params_t params;
+  axq_status s;
+  axq_fake_quant_params_init(&params);
+  params.bits = (uint32_t)(bits < 0 ? 0 : bits);
+  params.scheme = (int32_t)scheme;
+  s = axq_fake_quant_params_from_range(&params, lo, hi);
+  if (s != AXQ_OK) return (int)s;
+  if (dst_len < 1 || ints_len < 1) return (int)AXQ_ERR_BUFFER_TOO_SMALL;
+  dst[0] = params.scale;
+  ints[0] = params.zero_point;
+  return (int)AXQ_OK;
+}
+
+/* NF4 parts, copied out. part 0: the packed codes (packed_bytes), 1: the
+   absmax codes (block_count with double quantization, none without). The
+   count copied, or a negative status. */
+int64_t nf4_parts_bytes(const axq_nf4_tensor_t *t, int part, uint8_t *out, size_t out_len) {
+  axq_nf4_parts_t parts;
+  axq_nf4_info_t info;
+  const uint8_t *from;
+  size_t n;
+  axq_status s;
+  memset(&parts, 0, sizeof(parts));
+  parts.struct_size = sizeof(parts);
+  memset(&info, 0, sizeof(info));
+  info.struct_size = sizeof(info);
+  s = axq_nf4_info(&info, t);
+  if (s != AXQ_OK) return (int64_t)s;
+  s = axq_nf4_parts(&parts, t);
+  if (s != AXQ_OK) return (int64_t)s;
+  if (part == 0) {
+    from = parts.packed;
+    n = (size_t)info.packed_bytes;
+  } else if (part == 1) {
+    from = parts.absmax_codes;
+    n = from == NULL ? 0 : (size_t)info.block_count;
+  } else {
+    return (int64_t)AXQ_ERR_INVALID_ARGUMENT;
+  }
+  if (out_len < n) return (int64_t)AXQ_ERR_BUFFER_TOO_SMALL;
+  if (n != 0) memcpy(out, from, n);
+  return (int64_t)n;
+}
+/* part 0: the f32 absmax (block_count without double quantization, none
+   with), 1: absmax2 (group_count with, none without), 2: the offset (one
+   value; 0 without). The count copied, or a negative status. */
+int64_t nf4_parts_floats(const axq_nf4_tensor_t *t, int part, float *dst, size_t dst_len) {
+  axq_nf4_parts_t parts;
+  axq_nf4_info_t info;
+  const float *from;
+  size_t n;
+  axq_status s;
+  memset(&parts, 0, sizeof(parts));
+  parts.struct_size = sizeof(parts);
+  memset(&info, 0, sizeof(info));
+  info.struct_size = sizeof(info);
+  s = axq_nf4_info(&info, t);
+  if (s != AXQ_OK) return (int64_t)s;
+  s = axq_nf4_parts(&parts, t);
+  if (s != AXQ_OK) return (int64_t)s;
+  if (part == 0) {
+    from = parts.absmax;
+    n = from == NULL ? 0 : (size_t)info.block_count;
+  } else if (part == 1) {
+    from = parts.absmax2;
+    n = from == NULL ? 0 : (size_t)info.group_count;
+  } else if (part == 2) {
+    from = &parts.offset;
+    n = 1;
+  } else {
+    return (int64_t)AXQ_ERR_INVALID_ARGUMENT;
+  }
+  if (dst_len < n) return (int64_t)AXQ_ERR_BUFFER_TOO_SMALL;
+  if (n != 0) memcpy(dst, from, n * sizeof(float));
+  return (int64_t)n;
+}
+/* A tensor from a copy of the parts: the packed codes (bytes), the block
+   absmax values as f32 (src) without double quantization, or as codes
+   (codes) with absmax2 (src) and offset with it; the arrays a mode does
+   not use are empty. Lengths are checked against n and block_size, so C
+   never reads past an array. A new tensor. */
+axq_nf4_tensor_t *nf4_from_parts(int kind, int block_size, int double_quant, int64_t n,
+                                 const uint8_t *bytes, size_t bytes_len, const uint8_t *codes,
+                                 size_t codes_len, const float *src, size_t src_len,
+                                 float offset) {
+  axq_nf4_parts_t parts;
+  axq_nf4_tensor_t *t = NULL;
+  axq_status s;
+  memset(&parts, 0, sizeof(parts));
+  parts.struct_size = sizeof(parts);
+  parts.kind = (int32_t)kind;
+  parts.block_size = (uint32_t)(block_size < 0 ? 0 : block_size);
+  parts.double_quant = (uint32_t)(double_quant != 0);
+  parts.n = (uint64_t)(n < 0 ? 0 : n);
+  parts.packed = bytes_len == 0 ? NULL : bytes;
+  if (double_quant != 0) {
+    parts.absmax_codes = codes_len == 0 ? NULL : codes;
+    parts.absmax2 = src_len == 0 ? NULL : src;
+    parts.offset = offset;
+  } else {
+    parts.absmax = src_len == 0 ? NULL : src;
+    parts.absmax_codes = codes_len == 0 ? NULL : codes; /* rejected by the library */
+    parts.offset = offset;
+  }
+  if (n > 0 && block_size > 0) {
+    const uint64_t blocks = (parts.n + (uint64_t)block_size - 1) / (uint64_t)block_size;
+    const uint64_t groups = (blocks + 255) / 256;
+    if ((uint64_t)bytes_len < (parts.n + 1) / 2 ||
+        (double_quant != 0 ? ((uint64_t)codes_len < blocks || (uint64_t)src_len < groups)
+                           : (uint64_t)src_len < blocks)) {
+      axq_binding_status = (int)AXQ_ERR_BUFFER_TOO_SMALL;
+      return NULL;
+    }
+  } /* else the library rejects n or block_size (with its message) */
+  s = axq_nf4_from_parts(&t, &parts);
+  return axq_binding_nf4(s, t);
+}
+/* The 256 entries of the dynamic map (dst holds 256); a status. */
+int nf4_dynamic_map(float *dst, size_t dst_len) {
+  return (int)axq_4bit_dynamic_map(dst, dst_len);
 }
 %}

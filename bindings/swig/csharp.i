@@ -6,7 +6,7 @@
 
 %apply float FIXED[] { const float *src, float *dst, const float *bias, const float *approx };
 %apply double FIXED[] { double *reals };
-%apply unsigned char FIXED[] { const uint8_t *bytes, uint8_t *out };
+%apply unsigned char FIXED[] { const uint8_t *bytes, uint8_t *out, const uint8_t *codes };
 /* int64_t is C long here (-DSWIGWORDSIZE64), 64-bit like C#'s long. */
 CSHARP_ARRAYS_FIXED(int64_t, long)
 %apply int64_t FIXED[] { const int64_t *dims, int64_t *ints };
@@ -45,6 +45,14 @@ CSHARP_ARRAYS_FIXED(int64_t, long)
 %csmethodmodifiers nf4_info "public unsafe";
 %csmethodmodifiers nf4_absmax "public unsafe";
 %csmethodmodifiers nf4_code_values "public unsafe";
+%csmethodmodifiers fp8_quantize "public unsafe";
+%csmethodmodifiers fp8_dequantize "public unsafe";
+%csmethodmodifiers fake_quantize_tensor "public unsafe";
+%csmethodmodifiers fake_quant_params_from_range "public unsafe";
+%csmethodmodifiers nf4_parts_bytes "public unsafe";
+%csmethodmodifiers nf4_parts_floats "public unsafe";
+%csmethodmodifiers nf4_from_parts "public unsafe";
+%csmethodmodifiers nf4_dynamic_map "public unsafe";
 
 /* The generated layer is internal to the Axq assembly. */
 %pragma(csharp) moduleclassmodifiers="internal class"

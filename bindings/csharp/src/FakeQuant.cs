@@ -29,6 +29,36 @@ public static class FakeQuant {
     return y;
   }
 
+  /// <summary>
+  /// Fake-quantizes the F32 tensor src with the scales and zero points
+  /// IntTensor.Quantize would choose for options (null = the defaults): a new
+  /// tensor (dispose it) equal bit for bit to IntTensor.Quantize(src,
+  /// options).Dequantize(), and the mask per ste (one byte per element, each
+  /// with its own element's scale and zero point).
+  /// </summary>
+  public static Tensor QuantizeTensor(Tensor src, Ste ste, IntOptions options, out byte[] mask) {
+    if (src == null) throw new ArgumentNullException(nameof(src));
+    IntOptions o = options ?? new IntOptions();
+    byte[] m = new byte[src.ElementCount];
+    Tensor y = src.Use(h => Tensor.Wrap(AxqNative.fake_quantize_tensor(
+        h, (int)ste, o.Bits, (int)o.Scheme, (int)o.Granularity, o.Axis, o.GroupSize, o.Threads, m, (ulong)m.Length)));
+    mask = m;
+    return y;
+  }
+
+  /// <summary>
+  /// The scale and zero point for an observed range [min, max] (finite,
+  /// min &lt;= max) under bits and scheme, exactly as IntTensor.Quantize
+  /// derives them from a set with that minimum and maximum (the symmetric
+  /// schemes use max(|min|, |max|)).
+  /// </summary>
+  public static QuantParams ParamsFromRange(int bits, IntScheme scheme, float min, float max) {
+    float[] scale = new float[1];
+    long[] zp = new long[1];
+    Native.Check(AxqNative.fake_quant_params_from_range(bits, (int)scheme, min, max, scale, 1, zp, 1));
+    return new QuantParams(scale[0], (int)zp[0]);
+  }
+
   /// <summary>The backward pass: gradIn[i] = mask[i] != 0 ? gradOut[i] : 0 (mask null: a copy).</summary>
   public static float[] SteBackward(float[] gradOut, byte[] mask) {
     if (gradOut == null) throw new ArgumentNullException(nameof(gradOut));

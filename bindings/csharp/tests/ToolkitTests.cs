@@ -209,6 +209,108 @@ public class ToolkitTests {
     }
     Expect(AxqStatus.InvalidArgument, "48", () => Nf4Tensor.Quantize(x, FourBitKind.Nf4, 48));
   }
+
+  static void AssertSameBits(string what, float[] want, float[] got) {
+    Assert.AreEqual(want.Length, got.Length, what);
+    for (int i = 0; i < want.Length; ++i) {
+      Assert.AreEqual(BitConverter.ToInt32(BitConverter.GetBytes(want[i]), 0),
+                      BitConverter.ToInt32(BitConverter.GetBytes(got[i]), 0), what + " element " + i);
+    }
+  }
+
+  [Test]
+  public void Fp8MatrixValues() {
+    float[] x = { 1, -2, 0.5f, 3.5f, -100, 10, 0.1f, 7 };
+    float[] scales;
+    byte[] codes = Fp8.Quantize(x, 2, 4, out scales, Fp8Format.E4M3, Fp8Granularity.PerRow);
+    Assert.AreEqual(8, codes.Length);
+    Assert.AreEqual(new float[] { 3.5f / 448, 100f / 448 }, scales);
+    // The largest |value| of each row lands on +-448.
+    Assert.AreEqual(0x7E, codes[3]);
+    Assert.AreEqual(0xFE, codes[4]);
+    float[] back = Fp8.Dequantize(codes, scales, 2, 4, Fp8Format.E4M3, Fp8Granularity.PerRow);
+    for (int i = 0; i < x.Length; ++i) {
+      // Half an E4M3 step: 2^-4 of the value, or half the smallest subnormal (2^-10 of the scale).
+      double step = Math.Max(Math.Abs(x[i]) / 16.0, scales[i / 4] / 1024.0);
+      Assert.AreEqual(x[i], back[i], step * (1 + 1e-6), "element " + i);
+    }
+    float[] one;
+    Fp8.Quantize(x, 2, 4, out one);
+    Assert.AreEqual(new float[] { 100f / 448 }, one);
+    Expect(AxqStatus.NonFinite, "", () => Fp8.Quantize(new float[] { 1, float.NaN }, 1, 2, out one));
+    Expect(AxqStatus.InvalidArgument, "scales",
+           () => Fp8.Dequantize(codes, new float[1], 2, 4, Fp8Format.E4M3, Fp8Granularity.PerRow));
+  }
+
+  [Test]
+  public void FakeQuantTensorValues() {
+    IntOptions[] all = { null,
+                         new IntOptions { Bits = 4, Scheme = IntScheme.Affine, Granularity = Granularity.PerGroup,
+                                          GroupSize = 4 },
+                         new IntOptions { Bits = 3, Granularity = Granularity.PerChannel, Axis = 1 } };
+    using (Tensor src = Tensor.FromFloats(Gaussian(32, 13), 8, 4)) {
+      foreach (IntOptions opts in all) {
+        byte[] mask;
+        using (Tensor y = FakeQuant.QuantizeTensor(src, Ste.Clamped, opts, out mask))
+        using (IntTensor q = IntTensor.Quantize(src, opts))
+        using (Tensor d = q.Dequantize()) {
+          AssertSameBits("fake quantization", d.ToFloats(), y.ToFloats());
+          Assert.AreEqual(new long[] { 8, 4 }, y.Dims);
+          Assert.AreEqual(32, mask.Length);
+          Assert.IsTrue(mask.All(b => b == 0 || b == 1));
+        }
+      }
+      byte[] plain;
+      FakeQuant.QuantizeTensor(src, Ste.Plain, null, out plain).Dispose();
+      Assert.IsTrue(plain.Length == 32 && plain.All(b => b == 1));
+      Expect(AxqStatus.InvalidArgument, "",
+             () => FakeQuant.QuantizeTensor(src, Ste.Clamped, new IntOptions { Bits = 9 }, out plain));
+    }
+    QuantParams p = FakeQuant.ParamsFromRange(8, IntScheme.Symmetric, -1, 1);
+    Assert.AreEqual(1f / 127, p.Scale);
+    Assert.AreEqual(0, p.ZeroPoint);
+    Expect(AxqStatus.InvalidArgument, "", () => FakeQuant.ParamsFromRange(8, IntScheme.Symmetric, 1, -1));
+  }
+
+  [Test]
+  public void Nf4PartsValues() {
+    float[] map = Nf4Tensor.DynamicMap();
+    Assert.AreEqual(256, map.Length);
+    Assert.AreEqual(0f, map[127]);
+    Assert.AreEqual(1f, map[255]);
+    Assert.AreEqual(-0.99296875f, map[0]);
+    for (int i = 1; i < 256; ++i) Assert.IsTrue(map[i] > map[i - 1], "ascending at " + i);
+
+    float[] x = Gaussian(64 * 256 * 2 + 33, 14); // odd n, a short last block, 2+ groups
+    var modes = new[] { Tuple.Create(FourBitKind.Nf4, 64, false), Tuple.Create(FourBitKind.Nf4, 64, true),
+                        Tuple.Create(FourBitKind.Fp4, 32, true) };
+    foreach (var mode in modes) {
+      using (Nf4Tensor q = Nf4Tensor.Quantize(x, mode.Item1, mode.Item2, mode.Item3)) {
+        Nf4Parts p = q.GetParts();
+        Assert.AreEqual(mode.Item1, p.Kind);
+        Assert.AreEqual(mode.Item2, p.BlockSize);
+        Assert.AreEqual(mode.Item3, p.DoubleQuant);
+        Assert.AreEqual(x.Length, p.N);
+        Assert.AreEqual((x.Length + 1) / 2, p.Packed.Length);
+        if (p.DoubleQuant) {
+          Assert.AreEqual(q.BlockCount, p.AbsmaxCodes.Length);
+          Assert.AreEqual((q.BlockCount + 255) / 256, p.Absmax2.Length);
+          Assert.IsTrue(p.Absmax == null && p.Offset != 0);
+        } else {
+          Assert.AreEqual(q.GetAbsmax(), p.Absmax);
+          Assert.IsTrue(p.AbsmaxCodes == null && p.Absmax2 == null && p.Offset == 0);
+        }
+        using (Nf4Tensor r = Nf4Tensor.FromParts(p)) {
+          AssertSameBits("nf4 import", q.Dequantize(), r.Dequantize());
+          Assert.AreEqual(p.Packed, r.GetParts().Packed);
+        }
+        var shortPacked = new Nf4Parts { Kind = p.Kind, BlockSize = p.BlockSize, DoubleQuant = p.DoubleQuant, N = p.N,
+                                         Packed = p.Packed.Take(p.Packed.Length - 1).ToArray(), Absmax = p.Absmax,
+                                         AbsmaxCodes = p.AbsmaxCodes, Absmax2 = p.Absmax2, Offset = p.Offset };
+        Expect(AxqStatus.InvalidArgument, "packed", () => Nf4Tensor.FromParts(shortPacked));
+      }
+    }
+  }
 }
 
 }

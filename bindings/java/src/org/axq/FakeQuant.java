@@ -62,4 +62,47 @@ public final class FakeQuant {
     Native.check(AxqNative.ste_backward(gradOut, mask != null ? mask : new byte[0], gradIn));
     return gradIn;
   }
+
+  /** y = dequant(quant(src)) as a new F32 tensor (close it) and the mask. */
+  public static final class TensorResult {
+    public final Tensor y;
+    public final byte[] mask;
+
+    TensorResult(Tensor y, byte[] mask) {
+      this.y = y;
+      this.mask = mask;
+    }
+  }
+
+  /**
+   * Fake-quantizes the F32 tensor src with the scales and zero points
+   * {@link IntTensor#quantize} would choose for opts (null = the defaults):
+   * the result equals IntTensor.quantize(src, opts).dequantize() bit for
+   * bit; the mask (one byte per element) is made per ste with each
+   * element's own scale and zero point.
+   */
+  public static TensorResult quantizeTensor(Tensor src, Ste ste, IntTensor.Options opts) {
+    Objects.requireNonNull(src, "src");
+    Objects.requireNonNull(ste, "ste");
+    IntTensor.Options o = opts != null ? opts : new IntTensor.Options();
+    byte[] mask = new byte[Math.toIntExact(src.elementCount())];
+    Tensor y = new Tensor(Native.checkHandle(AxqNative.fake_quantize_tensor(src.handle(), ste.code(), o.bits,
+        o.scheme.code(), o.granularity.code(), o.axis, o.groupSize, o.threads, mask)));
+    return new TensorResult(y, mask);
+  }
+
+  /**
+   * The scale and zero point for an observed range [min, max] (finite,
+   * min <= max) under bits and scheme, exactly as {@link IntTensor#quantize}
+   * derives them from a set with that minimum and maximum (the symmetric
+   * schemes use max(|min|, |max|)).
+   */
+  public static Calibrator.Params paramsFromRange(int bits, IntTensor.Scheme scheme, float min, float max) {
+    Objects.requireNonNull(scheme, "scheme");
+    Native.load();
+    float[] scale = new float[1];
+    long[] zp = new long[1];
+    Native.check(AxqNative.fake_quant_params_from_range(bits, scheme.code(), min, max, scale, zp));
+    return new Calibrator.Params(scale[0], (int) zp[0]);
+  }
 }

@@ -63,12 +63,13 @@ public final class IntTensor extends NativeObject<SWIGTYPE_p_axq_int_tensor> {
 
   /** How {@link #quantize} works; defaults: 8-bit symmetric per tensor. Setters return this. */
   public static final class Options {
-    private int bits = 8;
-    private Scheme scheme = Scheme.SYMMETRIC;
-    private Granularity granularity = Granularity.PER_TENSOR;
-    private int axis = 1;
-    private long groupSize = 32;
-    private int threads;
+    // Package-private: FakeQuant.quantizeTensor reads them too.
+    int bits = 8;
+    Scheme scheme = Scheme.SYMMETRIC;
+    Granularity granularity = Granularity.PER_TENSOR;
+    int axis = 1;
+    long groupSize = 32;
+    int threads;
 
     /** 2..8. */
     public Options bits(int bits) {

@@ -218,4 +218,103 @@ public class ToolkitTest {
     }
     expect(AxqStatus.INVALID_ARGUMENT, "48", () -> Nf4Tensor.quantize(x, Nf4Tensor.Kind.NF4, 48, true, 0));
   }
+
+  private static void assertSameBits(String what, float[] want, float[] got) {
+    assertEquals(what, want.length, got.length);
+    for (int i = 0; i < want.length; ++i) {
+      assertEquals(what + " element " + i, Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]));
+    }
+  }
+
+  @Test
+  public void fp8Matrix() {
+    float[] x = {1, -2, 0.5f, 3.5f, -100, 10, 0.1f, 7};
+    Fp8.Matrix m = Fp8.quantize(x, 2, 4, Fp8.Format.E4M3, Fp8.Granularity.PER_ROW);
+    assertEquals(8, m.codes.length);
+    assertArrayEquals(new float[] {3.5f / 448, 100f / 448}, m.scales, 0);
+    // The largest |value| of each row lands on +-448.
+    assertEquals(0x7E, m.codes[3] & 0xFF);
+    assertEquals(0xFE, m.codes[4] & 0xFF);
+    float[] back = Fp8.dequantize(m, 2, 4, Fp8.Format.E4M3, Fp8.Granularity.PER_ROW);
+    for (int i = 0; i < x.length; ++i) {
+      // Half an E4M3 step: 2^-4 of the value, or half the smallest subnormal (2^-10 of the scale).
+      double step = Math.max(Math.abs(x[i]) / 16.0, m.scales[i / 4] / 1024.0);
+      assertEquals("element " + i, x[i], back[i], step * (1 + 1e-6));
+    }
+    Fp8.Matrix t = Fp8.quantize(x, 2, 4, Fp8.Format.E4M3, Fp8.Granularity.PER_TENSOR);
+    assertArrayEquals(new float[] {100f / 448}, t.scales, 0);
+    expect(AxqStatus.NON_FINITE, "", () -> Fp8.quantize(new float[] {1, Float.NaN}, 1, 2, Fp8.Format.E4M3,
+        Fp8.Granularity.PER_TENSOR));
+    expect(AxqStatus.INVALID_ARGUMENT, "scales", () -> Fp8.dequantize(m.codes, new float[1], 2, 4,
+        Fp8.Format.E4M3, Fp8.Granularity.PER_ROW));
+  }
+
+  @Test
+  public void fakeQuantTensor() {
+    IntTensor.Options[] all = {null,
+        new IntTensor.Options().bits(4).scheme(IntTensor.Scheme.AFFINE)
+            .granularity(IntTensor.Granularity.PER_GROUP).groupSize(4),
+        new IntTensor.Options().bits(3).granularity(IntTensor.Granularity.PER_CHANNEL).axis(1)};
+    try (Tensor src = Tensor.fromFloats(gaussian(32, 13), 8, 4)) {
+      for (IntTensor.Options opts : all) {
+        FakeQuant.TensorResult r = FakeQuant.quantizeTensor(src, FakeQuant.Ste.CLAMPED, opts);
+        try (Tensor y = r.y; IntTensor q = IntTensor.quantize(src, opts); Tensor d = q.dequantize()) {
+          assertSameBits("fake quantization", d.toFloats(), y.toFloats());
+          assertArrayEquals(new long[] {8, 4}, y.dims());
+          assertEquals(32, r.mask.length);
+          for (byte b : r.mask) assertTrue(b == 0 || b == 1);
+        }
+      }
+      FakeQuant.TensorResult plain = FakeQuant.quantizeTensor(src, FakeQuant.Ste.PLAIN, null);
+      plain.y.close();
+      byte[] ones = new byte[32];
+      java.util.Arrays.fill(ones, (byte) 1);
+      assertArrayEquals(ones, plain.mask);
+      expect(AxqStatus.INVALID_ARGUMENT, "", () -> FakeQuant.quantizeTensor(src, FakeQuant.Ste.CLAMPED,
+          new IntTensor.Options().bits(9)));
+    }
+    Calibrator.Params p = FakeQuant.paramsFromRange(8, IntTensor.Scheme.SYMMETRIC, -1, 1);
+    assertEquals(1f / 127, p.scale, 0);
+    assertEquals(0, p.zeroPoint);
+    expect(AxqStatus.INVALID_ARGUMENT, "", () -> FakeQuant.paramsFromRange(8, IntTensor.Scheme.SYMMETRIC, 1, -1));
+  }
+
+  @Test
+  public void nf4Parts() {
+    float[] map = Nf4Tensor.dynamicMap();
+    assertEquals(256, map.length);
+    assertEquals(0f, map[127], 0);
+    assertEquals(1f, map[255], 0);
+    assertEquals(-0.99296875f, map[0], 0);
+    for (int i = 1; i < 256; ++i) assertTrue("ascending at " + i, map[i] > map[i - 1]);
+
+    float[] x = gaussian(64 * 256 * 2 + 33, 14); // odd n, a short last block, 2+ groups
+    Object[][] modes = {{Nf4Tensor.Kind.NF4, 64, false}, {Nf4Tensor.Kind.NF4, 64, true},
+        {Nf4Tensor.Kind.FP4, 32, true}};
+    for (Object[] mode : modes) {
+      try (Nf4Tensor q = Nf4Tensor.quantize(x, (Nf4Tensor.Kind) mode[0], (Integer) mode[1], (Boolean) mode[2], 0)) {
+        Nf4Tensor.Parts p = q.parts();
+        assertEquals(mode[0], p.kind);
+        assertEquals(mode[1], p.blockSize);
+        assertEquals(mode[2], p.doubleQuant);
+        assertEquals(x.length, p.n);
+        assertEquals((x.length + 1) / 2, p.packed.length);
+        if (p.doubleQuant) {
+          assertEquals(q.blockCount(), p.absmaxCodes.length);
+          assertEquals((q.blockCount() + 255) / 256, p.absmax2.length);
+          assertTrue(p.absmax == null && p.offset != 0);
+        } else {
+          assertArrayEquals(q.absmax(), p.absmax, 0);
+          assertTrue(p.absmaxCodes == null && p.absmax2 == null && p.offset == 0);
+        }
+        try (Nf4Tensor r = Nf4Tensor.fromParts(p)) {
+          assertSameBits("nf4 import", q.dequantize(), r.dequantize());
+          assertArrayEquals(p.packed, r.parts().packed);
+        }
+        Nf4Tensor.Parts shortPacked = new Nf4Tensor.Parts(p.kind, p.blockSize, p.doubleQuant, p.n,
+            java.util.Arrays.copyOf(p.packed, p.packed.length - 1), p.absmax, p.absmaxCodes, p.absmax2, p.offset);
+        expect(AxqStatus.INVALID_ARGUMENT, "packed", () -> Nf4Tensor.fromParts(shortPacked));
+      }
+    }
+  }
 }
