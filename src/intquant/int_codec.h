@@ -52,6 +52,24 @@ inline IntCodec MakeIntCodec(int32_t bits, IntScheme scheme) {
 // Bytes of the codes of one row of n elements.
 inline int64_t RowCodeBytes(const IntCodec& c, int64_t n) { return c.packed() ? (n + 1) / 2 : n; }
 
+// Stores the code of element `index` (counted from a byte boundary). An
+// even element starts its byte (high nibble 0 until its odd partner comes),
+// so elements must arrive in increasing order.
+inline void PutCode(uint8_t* codes, int64_t index, uint32_t code, const IntCodec& c) {
+  if (!c.packed()) {
+    codes[index] = static_cast<uint8_t>(code);
+  } else if (index % 2 == 0) {
+    codes[index / 2] = static_cast<uint8_t>(code);
+  } else {
+    codes[index / 2] = static_cast<uint8_t>(codes[index / 2] | (code << 4));
+  }
+}
+
+inline uint32_t GetCode(const uint8_t* codes, int64_t index, const IntCodec& c) {
+  if (!c.packed()) return codes[index];
+  return (codes[index / 2] >> (4 * (index % 2))) & 0xFu;
+}
+
 // The range of a set of values. abs_bits is the largest |x| as its bit
 // pattern: as integers the patterns of |x| order every finite value below
 // inf below NaN, so abs_bits >= kNonFiniteBits means the set is not finite.

@@ -87,23 +87,6 @@ HWY_INLINE IqVecF IqCodeLevel(IqVecI stored, const IqConsts& k) {
   return hn::ConvertTo(IqF(), hn::Sub(hn::Xor(stored, k.sign_bit), k.sign_bit));
 }
 
-// Scalar steps for the elements the vector loops leave over; the same
-// functions as the reference.
-HWY_INLINE void IqPutCode(uint8_t* codes, int64_t index, uint32_t code, const IntCodec& c) {
-  if (!c.packed()) {
-    codes[index] = static_cast<uint8_t>(code);
-  } else if (index % 2 == 0) {
-    codes[index / 2] = static_cast<uint8_t>(code);
-  } else {
-    codes[index / 2] = static_cast<uint8_t>(codes[index / 2] | (code << 4));
-  }
-}
-
-HWY_INLINE uint32_t IqGetCode(const uint8_t* codes, int64_t index, const IntCodec& c) {
-  if (!c.packed()) return codes[index];
-  return (codes[index / 2] >> (4 * (index % 2))) & 0xFu;
-}
-
 // ---------------------------------------------------------------------------
 // Range
 
@@ -188,7 +171,7 @@ HWY_INLINE void IqEncodeRun(const float* x, int64_t n, int64_t offset, float sca
     }
   }
   for (; i < n; ++i) {
-    IqPutCode(codes, offset + i, StoredCode(QuantizeLevel(x[i], scale, zero_point, c), c), c);
+    PutCode(codes, offset + i, StoredCode(QuantizeLevel(x[i], scale, zero_point, c), c), c);
   }
 }
 
@@ -215,7 +198,7 @@ HWY_INLINE void IqDecodeRun(const uint8_t* codes, int64_t n, int64_t offset, flo
     }
   }
   for (; i < n; ++i) {
-    const float level = static_cast<float>(CodeValue(IqGetCode(codes, offset + i, c), c));
+    const float level = static_cast<float>(CodeValue(GetCode(codes, offset + i, c), c));
     y[i] = DequantizeLevel(level, scale, zero_point);
   }
 }
@@ -312,7 +295,7 @@ HWY_INLINE void IqEncodeSpan(const float* x, int64_t n, int64_t g, const float* 
     }
   }
   for (; i < n; ++i) {
-    IqPutCode(codes, i, StoredCode(QuantizeLevel(x[i], scales[i], zero_points[i], c), c), c);
+    PutCode(codes, i, StoredCode(QuantizeLevel(x[i], scales[i], zero_points[i], c), c), c);
   }
 }
 
@@ -349,7 +332,7 @@ HWY_INLINE void IqDecodeSpan(const uint8_t* codes, int64_t n, int64_t g, const f
     }
   }
   for (; i < n; ++i) {
-    const float level = static_cast<float>(CodeValue(IqGetCode(codes, i, c), c));
+    const float level = static_cast<float>(CodeValue(GetCode(codes, i, c), c));
     y[i] = DequantizeLevel(level, scales[i], zero_points[i]);
   }
 }

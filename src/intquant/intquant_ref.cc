@@ -8,24 +8,6 @@
 namespace axq {
 namespace {
 
-// Stores the code of element `index` (counted from a byte boundary). An
-// even element starts its byte (high nibble 0 until its odd partner comes),
-// so elements must arrive in increasing order.
-inline void PutCode(uint8_t* codes, int64_t index, uint32_t code, const IntCodec& c) {
-  if (!c.packed()) {
-    codes[index] = static_cast<uint8_t>(code);
-  } else if (index % 2 == 0) {
-    codes[index / 2] = static_cast<uint8_t>(code);
-  } else {
-    codes[index / 2] = static_cast<uint8_t>(codes[index / 2] | (code << 4));
-  }
-}
-
-inline uint32_t GetCode(const uint8_t* codes, int64_t index, const IntCodec& c) {
-  if (!c.packed()) return codes[index];
-  return (codes[index / 2] >> (4 * (index % 2))) & 0xFu;
-}
-
 }  // namespace
 
 IntRange int_range_ref(const float* x, int64_t n, bool with_min_max) {
