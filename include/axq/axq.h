@@ -376,7 +376,9 @@ AXQ_API const axq_tensor_t *axq_linear_weight(const axq_linear_t *layer);
 typedef struct axq_model axq_model_t;
 
 /* Reported while models are quantized: before each tensor and after each
-   chunk of rows. */
+   chunk of rows. struct_size is the library's: a callback built against an
+   older header reads only the fields it knows, one built against a newer
+   header checks struct_size before reading fields added later. */
 typedef struct axq_progress {
   uint32_t struct_size;
   uint64_t tensor_index;    /* 0-based, of tensor_count */
