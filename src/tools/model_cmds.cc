@@ -115,10 +115,9 @@ int RunStats(const StatsCommand& command) {
     }
     if (!PrintReport(s.name, x.data(), s.ne[0], s.rows(), command.type, threads, command.outlier)) {
       // A row length the type cannot hold is worth a line, not a stop.
-      if (axq_type_info_t info{sizeof(info)}; axq_type_info(&info, command.type) == AXQ_OK &&
-                                               s.ne[0] % info.block_elems != 0) {
-        continue;
-      }
+      axq_type_info_t info;
+      info.struct_size = sizeof(info);
+      if (axq_type_info(&info, command.type) == AXQ_OK && s.ne[0] % info.block_elems != 0) continue;
       return 1;
     }
   }

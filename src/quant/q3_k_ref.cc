@@ -1,0 +1,124 @@
+// Q3_K (FORMATS.md §3.1, §3.2): 110-byte super-blocks of 256 elements, 16
+// sub-blocks of 16 with a 6-bit scale each and a 3-bit code per element
+// (2 low bits in qs, the high bit in hmask), one f16 super-scale d.
+#include <cstdint>
+#include <cstring>
+
+#include "src/quant/half.h"
+#include "src/quant/kquant_search_bc.h"
+#include "src/quant/kquants_ref.h"
+#include "src/quant/ternary_layout.h"
+
+namespace axq {
+namespace {
+
+constexpr size_t kQ3_KBytes = 110;  // hmask[32], qs[64], scales[12], d f16
+constexpr size_t kQ3_KHmaskOffset = 0;
+constexpr size_t kQ3_KQsOffset = 32;
+constexpr size_t kQ3_KScalesOffset = 96;
+constexpr size_t kQ3_KDOffset = 108;
+constexpr int kSubBlocks = kSuperBlock / kKQuantSubBlock;
+
+// The biased 6-bit scale code c_s (0..63) of sub-block s (§3.1): low nibble
+// from scales[s] (s < 8) or the high nibble of scales[s - 8], top two bits
+// at 2*(s/4) of scales[8 + s%4].
+int ScaleCode(const uint8_t* scales, int s) {
+  const int low = s < 8 ? (scales[s] & 0x0F) : (scales[s - 8] >> 4);
+  const int high = (scales[8 + s % 4] >> (2 * (s / 4))) & 3;
+  return low | (high << 4);
+}
+
+// Position of element i = 128h + 32k + l: bits 2k of qs[32h + l]; its high
+// bit is bit i/32 of hmask[i % 32].
+int QsIndex(int i) { return 32 * (i / 128) + i % 32; }
+int QsShift(int i) { return 2 * ((i % 128) / 32); }
+
+}  // namespace
+
+void quantize_row_q3_K_ref(const float* x, void* y, int64_t k) {
+  uint8_t* block = static_cast<uint8_t*>(y);
+  for (int64_t b = 0; b < k / kSuperBlock; ++b, x += kSuperBlock, block += kQ3_KBytes) {
+    int8_t codes[kSuperBlock];
+    float sc[kSubBlocks];
+    // Step 1: Search C per sub-block; MS = the signed scale of largest |sc|.
+    float max_scale = 0.0f;
+    float amax = 0.0f;
+    for (int s = 0; s < kSubBlocks; ++s) {
+      sc[s] = SearchC(x + kKQuantSubBlock * s, codes + kKQuantSubBlock * s);
+      const float a = sc[s] < 0.0f ? -sc[s] : sc[s];
+      if (a > amax) {
+        amax = a;
+        max_scale = sc[s];
+      }
+    }
+    // Step 2: 6-bit scale codes relative to MS, d = H(1/q).
+    uint8_t* scales = block + kQ3_KScalesOffset;
+    std::memset(scales, 0, 12);
+    uint16_t d_bits;
+    if (max_scale != 0.0f) {
+      const float iscale = -32.0f / max_scale;
+      for (int s = 0; s < kSubBlocks; ++s) {
+        // The rounded value passes through int8 (wrapping) before the clamp.
+        int c = static_cast<int8_t>(static_cast<uint8_t>(NearestInt(iscale * sc[s])));
+        c = (c < -32 ? -32 : (c > 31 ? 31 : c)) + 32;
+        if (s < 8) {
+          scales[s] = static_cast<uint8_t>(c & 0x0F);
+        } else {
+          scales[s - 8] = static_cast<uint8_t>(scales[s - 8] | ((c & 0x0F) << 4));
+        }
+        scales[8 + s % 4] = static_cast<uint8_t>(scales[8 + s % 4] | ((c >> 4) << (2 * (s / 4))));
+      }
+      d_bits = Fp32ToFp16(1.0f / iscale);
+    } else {
+      d_bits = Fp32ToFp16(0.0f);
+    }
+    StoreLE16(block + kQ3_KDOffset, d_bits);
+    // Step 3: requantize against the stored scales; a zero scale keeps the
+    // codes of step 1 (unbiased zeros for an all-zero sub-block).
+    const float d = Fp16ToFp32(d_bits);
+    for (int s = 0; s < kSubBlocks; ++s) {
+      const float a = d * static_cast<float>(ScaleCode(scales, s) - 32);
+      if (a == 0.0f) continue;
+      for (int j = 0; j < kKQuantSubBlock; ++j) {
+        const int i = kKQuantSubBlock * s + j;
+        int l = NearestInt(x[i] / a);
+        l = l < -4 ? -4 : (l > 3 ? 3 : l);
+        codes[i] = static_cast<int8_t>(l + 4);
+      }
+    }
+    // Step 4: high bit to hmask, low two bits to qs.
+    uint8_t* hmask = block + kQ3_KHmaskOffset;
+    uint8_t* qs = block + kQ3_KQsOffset;
+    std::memset(hmask, 0, 32);
+    std::memset(qs, 0, 64);
+    for (int i = 0; i < kSuperBlock; ++i) {
+      int l = codes[i];
+      if (l > 3) {
+        hmask[i % 32] = static_cast<uint8_t>(hmask[i % 32] | (1 << (i / 32)));
+        l -= 4;
+      }
+      qs[QsIndex(i)] = static_cast<uint8_t>(qs[QsIndex(i)] | (l << QsShift(i)));
+    }
+  }
+}
+
+void dequantize_row_q3_K_ref(const void* x, float* y, int64_t k) {
+  const uint8_t* block = static_cast<const uint8_t*>(x);
+  for (int64_t b = 0; b < k / kSuperBlock; ++b, y += kSuperBlock, block += kQ3_KBytes) {
+    const float d = Fp16ToFp32(LoadLE16(block + kQ3_KDOffset));
+    const uint8_t* hmask = block + kQ3_KHmaskOffset;
+    const uint8_t* qs = block + kQ3_KQsOffset;
+    const uint8_t* scales = block + kQ3_KScalesOffset;
+    for (int s = 0; s < kSubBlocks; ++s) {
+      const float dl = d * static_cast<float>(ScaleCode(scales, s) - 32);
+      for (int j = 0; j < kKQuantSubBlock; ++j) {
+        const int i = kKQuantSubBlock * s + j;
+        const int low = (qs[QsIndex(i)] >> QsShift(i)) & 3;
+        const int q = low - (((hmask[i % 32] >> (i / 32)) & 1) != 0 ? 0 : 4);
+        y[i] = dl * static_cast<float>(q);
+      }
+    }
+  }
+}
+
+}  // namespace axq

@@ -1,0 +1,103 @@
+// Q6_K (FORMATS.md §3.1, §3.2): 210-byte super-blocks of 256 elements, 16
+// sub-blocks of 16 with an int8 scale each and a 6-bit code per element
+// (4 low bits in ql, 2 high bits in qh), one f16 super-scale d.
+#include <cstdint>
+#include <cstring>
+
+#include "src/quant/half.h"
+#include "src/quant/kquant_search_bc.h"
+#include "src/quant/kquants_ref.h"
+#include "src/quant/ternary_layout.h"
+
+namespace axq {
+namespace {
+
+constexpr size_t kQ6_KBytes = 210;  // ql[128], qh[64], scales[16] int8, d f16
+constexpr size_t kQ6_KQlOffset = 0;
+constexpr size_t kQ6_KQhOffset = 128;
+constexpr size_t kQ6_KScalesOffset = 192;
+constexpr size_t kQ6_KDOffset = 208;
+constexpr int kSubBlocks = kSuperBlock / kKQuantSubBlock;
+constexpr float kGroupMaxEps = 1e-15f;  // EPS of §3.2
+
+// Element i = 128h + 32k + l (§3.1): low nibble (k < 2) or high nibble of
+// ql[64h + l + 32(k&1)], high two bits at 2k of qh[32h + l].
+int QlIndex(int i) { return 64 * (i / 128) + i % 32 + 32 * (((i % 128) / 32) & 1); }
+int QlShift(int i) { return (i % 128) / 32 < 2 ? 0 : 4; }
+int QhIndex(int i) { return 32 * (i / 128) + i % 32; }
+int QhShift(int i) { return 2 * ((i % 128) / 32); }
+
+}  // namespace
+
+void quantize_row_q6_K_ref(const float* x, void* y, int64_t k) {
+  uint8_t* block = static_cast<uint8_t*>(y);
+  for (int64_t b = 0; b < k / kSuperBlock; ++b, x += kSuperBlock, block += kQ6_KBytes) {
+    int8_t codes[kSuperBlock];
+    float sc[kSubBlocks];
+    // Step 1: Search B per sub-block; MS = the signed scale of largest |sc|.
+    float max_scale = 0.0f;
+    float max_abs_scale = 0.0f;
+    for (int s = 0; s < kSubBlocks; ++s) {
+      sc[s] = SearchB(x + kKQuantSubBlock * s, codes + kKQuantSubBlock * s);
+      const float a = sc[s] < 0.0f ? -sc[s] : sc[s];
+      if (a > max_abs_scale) {
+        max_abs_scale = a;
+        max_scale = sc[s];
+      }
+    }
+    std::memset(block, 0, kQ6_KBytes);
+    // Step 2: a negligible MS gives the all-zero block (d = +0 included).
+    if (max_abs_scale < kGroupMaxEps) continue;
+    const float iscale = -128.0f / max_scale;
+    const uint16_t d_bits = Fp32ToFp16(1.0f / iscale);
+    StoreLE16(block + kQ6_KDOffset, d_bits);
+    int8_t* scales = reinterpret_cast<int8_t*>(block + kQ6_KScalesOffset);
+    for (int s = 0; s < kSubBlocks; ++s) {
+      const int v = NearestInt(iscale * sc[s]);
+      // Stored as int8 after min(127, ·); the conversion wraps (-128 fits).
+      scales[s] = static_cast<int8_t>(static_cast<uint8_t>(v < 127 ? v : 127));
+    }
+    // Step 3: requantize against the stored scales; a zero scale keeps the
+    // codes of step 1.
+    const float d = Fp16ToFp32(d_bits);
+    for (int s = 0; s < kSubBlocks; ++s) {
+      const float a = d * static_cast<float>(scales[s]);
+      if (a == 0.0f) continue;
+      for (int j = 0; j < kKQuantSubBlock; ++j) {
+        const int i = kKQuantSubBlock * s + j;
+        int l = NearestInt(x[i] / a);
+        l = l < -32 ? -32 : (l > 31 ? 31 : l);
+        codes[i] = static_cast<int8_t>(l + 32);
+      }
+    }
+    // Pack (§3.1); the block was zeroed above.
+    uint8_t* ql = block + kQ6_KQlOffset;
+    uint8_t* qh = block + kQ6_KQhOffset;
+    for (int i = 0; i < kSuperBlock; ++i) {
+      const int l = codes[i];
+      ql[QlIndex(i)] = static_cast<uint8_t>(ql[QlIndex(i)] | ((l & 0x0F) << QlShift(i)));
+      qh[QhIndex(i)] = static_cast<uint8_t>(qh[QhIndex(i)] | ((l >> 4) << QhShift(i)));
+    }
+  }
+}
+
+void dequantize_row_q6_K_ref(const void* x, float* y, int64_t k) {
+  const uint8_t* block = static_cast<const uint8_t*>(x);
+  for (int64_t b = 0; b < k / kSuperBlock; ++b, y += kSuperBlock, block += kQ6_KBytes) {
+    const float d = Fp16ToFp32(LoadLE16(block + kQ6_KDOffset));
+    const uint8_t* ql = block + kQ6_KQlOffset;
+    const uint8_t* qh = block + kQ6_KQhOffset;
+    const int8_t* scales = reinterpret_cast<const int8_t*>(block + kQ6_KScalesOffset);
+    for (int s = 0; s < kSubBlocks; ++s) {
+      const float dl = d * static_cast<float>(scales[s]);
+      for (int j = 0; j < kKQuantSubBlock; ++j) {
+        const int i = kKQuantSubBlock * s + j;
+        const int low = (ql[QlIndex(i)] >> QlShift(i)) & 0x0F;
+        const int high = (qh[QhIndex(i)] >> QhShift(i)) & 3;
+        y[i] = dl * static_cast<float>((low | (high << 4)) - 32);
+      }
+    }
+  }
+}
+
+}  // namespace axq
