@@ -12,21 +12,6 @@ namespace {
 
 constexpr float kGroupMaxEps = 1e-15f;  // EPS of §3.2
 
-// argmaxabs: the signed value of the first element of largest |x| (strict
-// scan from 0); *amax receives its magnitude.
-float ArgMaxAbs(const float* x, float* amax) {
-  float max = 0.0f;
-  float best = 0.0f;
-  for (int i = 0; i < kKQuantSubBlock; ++i) {
-    const float ax = std::fabs(x[i]);
-    if (ax > best) {
-      best = ax;
-      max = x[i];
-    }
-  }
-  *amax = best;
-  return max;
-}
 
 int Clamp(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
@@ -35,7 +20,7 @@ int Clamp(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
 float SearchB(const float* x, int8_t* codes) {
   constexpr int kNmax = 32;
   float amax;
-  const float mx = ArgMaxAbs(x, &amax);
+  const float mx = ArgMaxAbs(x, kKQuantSubBlock, &amax);
   if (amax < kGroupMaxEps) {
     for (int i = 0; i < kKQuantSubBlock; ++i) codes[i] = 0;
     return 0.0f;
@@ -83,7 +68,7 @@ float SearchC(const float* x, int8_t* codes) {
   constexpr int kNmax = 4;
   constexpr int kMaxPasses = 5;
   float amax;
-  const float mx = ArgMaxAbs(x, &amax);
+  const float mx = ArgMaxAbs(x, kKQuantSubBlock, &amax);
   if (amax < kGroupMaxEps) {
     for (int i = 0; i < kKQuantSubBlock; ++i) codes[i] = 0;
     return 0.0f;

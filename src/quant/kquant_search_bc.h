@@ -5,11 +5,29 @@
 #ifndef AXQ_QUANT_KQUANT_SEARCH_BC_H_
 #define AXQ_QUANT_KQUANT_SEARCH_BC_H_
 
+#include <cmath>
 #include <cstdint>
 
 namespace axq {
 
 constexpr int kKQuantSubBlock = 16;  // elements per scale of Q3_K and Q6_K
+
+// argmaxabs of §3.2: the signed value of the first of the n values with the
+// largest magnitude (strict scan from 0; 0 if all are 0); *amax receives
+// that magnitude.
+inline float ArgMaxAbs(const float* x, int n, float* amax) {
+  float max = 0.0f;
+  float best = 0.0f;
+  for (int i = 0; i < n; ++i) {
+    const float ax = std::fabs(x[i]);
+    if (ax > best) {
+      best = ax;
+      max = x[i];
+    }
+  }
+  *amax = best;
+  return max;
+}
 
 // Returns the sub-block scale (it may be negative) and writes the 16 codes
 // biased by +32 (0..63); all zeros, scale 0, when max |x| < 1e-15.

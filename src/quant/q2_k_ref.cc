@@ -23,10 +23,6 @@ constexpr int kQ2_KSubBlocks = kSuperBlock / kQ2_KSub;
 
 constexpr SearchAParams kQ2_KSearch = {3, -0.5f, 0.1f, 15, true};
 
-// The 2-bit code of element i: i = 128h + 32k + l sits at bits 2k of
-// qs[32h + l].
-inline int Q2Code(const uint8_t* qs, int i) { return (qs[32 * (i / 128) + i % 32] >> (2 * ((i % 128) / 32))) & 3; }
-
 }  // namespace
 
 void quantize_row_q2_K_ref(const float* x, void* y, int64_t k) {
@@ -100,7 +96,7 @@ void dequantize_row_q2_K_ref(const void* x, float* y, int64_t k) {
       const uint8_t sc = block[i / kQ2_KSub];
       const float dl = d * static_cast<float>(sc & 0x0F);
       const float ml = dmin * static_cast<float>(sc >> 4);
-      y[i] = dl * static_cast<float>(Q2Code(qs, i)) - ml;
+      y[i] = dl * static_cast<float>(Crumb(qs, i)) - ml;
     }
   }
 }

@@ -28,10 +28,8 @@ int ScaleCode(const uint8_t* scales, int s) {
   return low | (high << 4);
 }
 
-// Position of element i = 128h + 32k + l: bits 2k of qs[32h + l]; its high
-// bit is bit i/32 of hmask[i % 32].
-int QsIndex(int i) { return 32 * (i / 128) + i % 32; }
-int QsShift(int i) { return 2 * ((i % 128) / 32); }
+// The low 2 bits of element i are Crumb(qs, i); its high bit is bit i/32 of
+// hmask[i % 32].
 
 }  // namespace
 
@@ -41,16 +39,9 @@ void quantize_row_q3_K_ref(const float* x, void* y, int64_t k) {
     int8_t codes[kSuperBlock];
     float sc[kSubBlocks];
     // Step 1: Search C per sub-block; MS = the signed scale of largest |sc|.
-    float max_scale = 0.0f;
-    float amax = 0.0f;
-    for (int s = 0; s < kSubBlocks; ++s) {
-      sc[s] = SearchC(x + kKQuantSubBlock * s, codes + kKQuantSubBlock * s);
-      const float a = sc[s] < 0.0f ? -sc[s] : sc[s];
-      if (a > amax) {
-        amax = a;
-        max_scale = sc[s];
-      }
-    }
+    for (int s = 0; s < kSubBlocks; ++s) sc[s] = SearchC(x + kKQuantSubBlock * s, codes + kKQuantSubBlock * s);
+    float amax;
+    const float max_scale = ArgMaxAbs(sc, kSubBlocks, &amax);
     // Step 2: 6-bit scale codes relative to MS, d = H(1/q).
     uint8_t* scales = block + kQ3_KScalesOffset;
     std::memset(scales, 0, 12);
@@ -97,7 +88,7 @@ void quantize_row_q3_K_ref(const float* x, void* y, int64_t k) {
         hmask[i % 32] = static_cast<uint8_t>(hmask[i % 32] | (1 << (i / 32)));
         l -= 4;
       }
-      qs[QsIndex(i)] = static_cast<uint8_t>(qs[QsIndex(i)] | (l << QsShift(i)));
+      qs[CrumbByte(i)] = static_cast<uint8_t>(qs[CrumbByte(i)] | (l << CrumbShift(i)));
     }
   }
 }
@@ -113,7 +104,7 @@ void dequantize_row_q3_K_ref(const void* x, float* y, int64_t k) {
       const float dl = d * static_cast<float>(ScaleCode(scales, s) - 32);
       for (int j = 0; j < kKQuantSubBlock; ++j) {
         const int i = kKQuantSubBlock * s + j;
-        const int low = (qs[QsIndex(i)] >> QsShift(i)) & 3;
+        const int low = Crumb(qs, i);
         const int q = low - (((hmask[i % 32] >> (i / 32)) & 1) != 0 ? 0 : 4);
         y[i] = dl * static_cast<float>(q);
       }

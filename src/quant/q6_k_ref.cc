@@ -21,11 +21,9 @@ constexpr int kSubBlocks = kSuperBlock / kKQuantSubBlock;
 constexpr float kGroupMaxEps = 1e-15f;  // EPS of §3.2
 
 // Element i = 128h + 32k + l (§3.1): low nibble (k < 2) or high nibble of
-// ql[64h + l + 32(k&1)], high two bits at 2k of qh[32h + l].
+// ql[64h + l + 32(k&1)]; its high two bits are Crumb(qh, i).
 int QlIndex(int i) { return 64 * (i / 128) + i % 32 + 32 * (((i % 128) / 32) & 1); }
 int QlShift(int i) { return (i % 128) / 32 < 2 ? 0 : 4; }
-int QhIndex(int i) { return 32 * (i / 128) + i % 32; }
-int QhShift(int i) { return 2 * ((i % 128) / 32); }
 
 }  // namespace
 
@@ -35,16 +33,9 @@ void quantize_row_q6_K_ref(const float* x, void* y, int64_t k) {
     int8_t codes[kSuperBlock];
     float sc[kSubBlocks];
     // Step 1: Search B per sub-block; MS = the signed scale of largest |sc|.
-    float max_scale = 0.0f;
-    float max_abs_scale = 0.0f;
-    for (int s = 0; s < kSubBlocks; ++s) {
-      sc[s] = SearchB(x + kKQuantSubBlock * s, codes + kKQuantSubBlock * s);
-      const float a = sc[s] < 0.0f ? -sc[s] : sc[s];
-      if (a > max_abs_scale) {
-        max_abs_scale = a;
-        max_scale = sc[s];
-      }
-    }
+    for (int s = 0; s < kSubBlocks; ++s) sc[s] = SearchB(x + kKQuantSubBlock * s, codes + kKQuantSubBlock * s);
+    float max_abs_scale;
+    const float max_scale = ArgMaxAbs(sc, kSubBlocks, &max_abs_scale);
     std::memset(block, 0, kQ6_KBytes);
     // Step 2: a negligible MS gives the all-zero block (d = +0 included).
     if (max_abs_scale < kGroupMaxEps) continue;
@@ -76,7 +67,7 @@ void quantize_row_q6_K_ref(const float* x, void* y, int64_t k) {
     for (int i = 0; i < kSuperBlock; ++i) {
       const int l = codes[i];
       ql[QlIndex(i)] = static_cast<uint8_t>(ql[QlIndex(i)] | ((l & 0x0F) << QlShift(i)));
-      qh[QhIndex(i)] = static_cast<uint8_t>(qh[QhIndex(i)] | ((l >> 4) << QhShift(i)));
+      qh[CrumbByte(i)] = static_cast<uint8_t>(qh[CrumbByte(i)] | ((l >> 4) << CrumbShift(i)));
     }
   }
 }
@@ -93,7 +84,7 @@ void dequantize_row_q6_K_ref(const void* x, float* y, int64_t k) {
       for (int j = 0; j < kKQuantSubBlock; ++j) {
         const int i = kKQuantSubBlock * s + j;
         const int low = (ql[QlIndex(i)] >> QlShift(i)) & 0x0F;
-        const int high = (qh[QhIndex(i)] >> QhShift(i)) & 3;
+        const int high = Crumb(qh, i);
         y[i] = dl * static_cast<float>((low | (high << 4)) - 32);
       }
     }

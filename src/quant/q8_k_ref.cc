@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "src/quant/kquant_search_bc.h"
 #include "src/quant/ref.h"
 #include "src/quant/ternary_layout.h"
 
@@ -12,15 +13,8 @@ namespace axq {
 void quantize_row_q8_K_ref(const float* x, void* y, int64_t k) {
   uint8_t* block = static_cast<uint8_t*>(y);
   for (int64_t b = 0; b < k / kSuperBlock; ++b, x += kSuperBlock, block += kQ8_KBytes) {
-    float amax = 0.0f;
-    float max = 0.0f;
-    for (int j = 0; j < kSuperBlock; ++j) {
-      const float ax = x[j] < 0.0f ? -x[j] : x[j];
-      if (ax > amax) {
-        amax = ax;
-        max = x[j];
-      }
-    }
+    float amax;
+    const float max = ArgMaxAbs(x, kSuperBlock, &amax);
     // ggml leaves bsums unwritten for an all-zero block; we write zeros, the
     // bytes ggml's own (pre-zeroed) output holds.
     std::memset(block, 0, kQ8_KBytes);

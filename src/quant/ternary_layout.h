@@ -101,11 +101,15 @@ inline int Tq1Digit(uint8_t byte, int n) {
 // elements 32g + m share byte m, group g in bits 6 - 2g (FORMATS.md §5).
 inline int I2sCode(const uint8_t* block, int i) { return (block[i % 32] >> (6 - 2 * (i / 32))) & 3; }
 
-// The code (trit + 1) of element i (0..255) of a TQ2_0 block: element
-// 128h + 32n + m sits at bits 2n of qs[32h + m] (FORMATS.md §3.1).
-inline int Tq2Code(const uint8_t* qs, int i) {
-  return (qs[32 * (i / 128) + i % 32] >> (2 * ((i % 128) / 32))) & 3;
-}
+// The 2-bit fields of a 256-element super-block, as TQ2_0's and Q2_K's
+// codes, Q3_K's low bits and Q6_K's high bits lie (FORMATS.md §3.1):
+// element 128h + 32n + m sits at bits 2n of byte 32h + m.
+inline int CrumbByte(int i) { return 32 * (i / 128) + i % 32; }
+inline int CrumbShift(int i) { return 2 * ((i % 128) / 32); }
+inline int Crumb(const uint8_t* bytes, int i) { return (bytes[CrumbByte(i)] >> CrumbShift(i)) & 3; }
+
+// The code (trit + 1) of element i (0..255) of a TQ2_0 block.
+inline int Tq2Code(const uint8_t* qs, int i) { return Crumb(qs, i); }
 
 // The 256 codes (trit + 1) of a TQ1_0 block in element order: digit n of
 // qs[m] is element 32n + m, of qs[32 + m] 160 + 16n + m, of qh[j]
