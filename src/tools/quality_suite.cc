@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "axq/axq.h"
+#include "src/tools/demo_data.h"
 
 namespace axq_tool {
 namespace {
@@ -50,25 +51,6 @@ bool Fail(const std::string& what) {
   return false;
 }
 
-axq_error_stats_t Compare(const std::vector<float>& ref, const axq_tensor_t* approx) {
-  axq_error_stats_t s{};
-  s.struct_size = sizeof(s);
-  if (axq_error_stats(&s, ref.data(), ref.size(), static_cast<const float*>(axq_tensor_data(approx)), ref.size(),
-                      nullptr) != AXQ_OK) {
-    s = axq_error_stats_t{};
-  }
-  return s;
-}
-
-axq_error_stats_t CompareValues(const std::vector<float>& ref, const std::vector<float>& approx) {
-  axq_error_stats_t s{};
-  s.struct_size = sizeof(s);
-  if (axq_error_stats(&s, ref.data(), ref.size(), approx.data(), approx.size(), nullptr) != AXQ_OK) {
-    s = axq_error_stats_t{};
-  }
-  return s;
-}
-
 const char* SchemeName(int32_t scheme) {
   switch (scheme) {
     case AXQ_INT_SYMMETRIC: return "sym";
@@ -96,7 +78,7 @@ bool FloatFormats(const DataSet& set, std::vector<QualityResult>* results) {
             AXQ_OK) {
       return Fail(set.name + " " + method);
     }
-    const axq_error_stats_t e = CompareValues(set.values, back);
+    const axq_error_stats_t e = CompareSignals(set.values.data(), back.data(), static_cast<int64_t>(back.size()));
     const double bits = 8.0 + 32.0 * static_cast<double>(set.rows) / static_cast<double>(n);
     results->push_back({set.name, method, bits, e.mse, e.max_abs_error, e.sqnr_db});
   }
@@ -115,7 +97,7 @@ bool FloatFormats(const DataSet& set, std::vector<QualityResult>* results) {
       const bool ok = axq_nf4_dequantize(back.data(), n, t, nullptr) == AXQ_OK && axq_nf4_info(&info, t) == AXQ_OK;
       axq_nf4_destroy(t);
       if (!ok) return Fail(set.name + " " + method);
-      const axq_error_stats_t e = CompareValues(set.values, back);
+      const axq_error_stats_t e = CompareSignals(set.values.data(), back.data(), static_cast<int64_t>(back.size()));
       results->push_back({set.name, method, info.bits_per_parameter, e.mse, e.max_abs_error, e.sqnr_db});
     }
   }
@@ -149,7 +131,7 @@ bool CalibratedInt8(const DataSet& set, std::vector<QualityResult>* results) {
     ok = axq_calibrator_range(&lo, &hi, cal, &ro) == AXQ_OK && axq_fake_quant_params_from_range(&p, lo, hi) == AXQ_OK &&
          axq_fake_quantize(y.data(), nullptr, y.size(), set.values.data(), &p) == AXQ_OK;
     if (ok) {
-      const axq_error_stats_t e = CompareValues(set.values, y);
+      const axq_error_stats_t e = CompareSignals(set.values.data(), y.data(), static_cast<int64_t>(y.size()));
       // One f32 scale for the tensor.
       const double bits = 8.0 + 32.0 / static_cast<double>(y.size());
       results->push_back({set.name, m.name, bits, e.mse, e.max_abs_error, e.sqnr_db});
@@ -235,7 +217,8 @@ bool RunQualitySuite(std::vector<QualityResult>* results) {
           axq_int_tensor_info_t info;
           info.struct_size = sizeof(info);
           if (axq_int_tensor_info(&info, q) != AXQ_OK) return Fail(set.name + " " + method);
-          const axq_error_stats_t e = Compare(set.values, back);
+          const axq_error_stats_t e = CompareSignals(set.values.data(), static_cast<const float*>(axq_tensor_data(back)),
+                                                       static_cast<int64_t>(set.values.size()));
           results->push_back({set.name, method, info.bits_per_weight, e.mse, e.max_abs_error, e.sqnr_db});
         }
       }
