@@ -17,10 +17,7 @@
 namespace axq_tool {
 namespace {
 
-struct TensorDeleter {
-  void operator()(axq_tensor_t* t) const { axq_tensor_destroy(t); }
-};
-using Tensor = std::unique_ptr<axq_tensor_t, TensorDeleter>;
+using Tensor = TensorPtr;
 
 // A trailing "+r" means the weights are repacked (axq_tensor_repack).
 const char* const kDefaultTypes[] = {"q4_0+r", "q8_0+r", "i2_s", "q4_0", "q8_0", "tq2_0",

@@ -14,11 +14,6 @@
 namespace axq_tool {
 namespace {
 
-struct TensorDeleter {
-  void operator()(axq_tensor_t* t) const { axq_tensor_destroy(t); }
-};
-using TensorPtr = std::unique_ptr<axq_tensor_t, TensorDeleter>;
-
 // Ternary types use the absmean rule here (see DemoMatmul for why).
 const axq_type kDemoTypes[] = {AXQ_TYPE_F32,  AXQ_TYPE_F16,  AXQ_TYPE_BF16,  AXQ_TYPE_Q8_0,
                                AXQ_TYPE_Q8_1, AXQ_TYPE_Q5_1, AXQ_TYPE_Q5_0,  AXQ_TYPE_Q4_1,

@@ -5,11 +5,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "axq/axq.h"
 
 namespace axq_tool {
+
+// Owns a tensor handle.
+struct TensorDeleter {
+  void operator()(axq_tensor_t* t) const { axq_tensor_destroy(t); }
+};
+using TensorPtr = std::unique_ptr<axq_tensor_t, TensorDeleter>;
 
 // Deterministic weights: N(0, 0.02^2) like a trained layer, with about
 // 0.5 % of values multiplied by 20..100 as outliers.

@@ -30,11 +30,6 @@ int RunDequantize(const std::string& in, const std::string& out, axq_type type, 
 
 namespace {
 
-struct TensorDeleter {
-  void operator()(axq_tensor_t* t) const { axq_tensor_destroy(t); }
-};
-using TensorPtr = std::unique_ptr<axq_tensor_t, TensorDeleter>;
-
 void PrintReportHeader(const char* first_column, double outlier) {
   std::printf("  %-32s %-6s %7s %6s %11s %11s %11s %8s %10s %7s\n", first_column, "type", "bits/w", "ratio",
               "MSE", "MAE", "max err", "SQNR dB", "cosine", "outl %");

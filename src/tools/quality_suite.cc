@@ -31,10 +31,6 @@ class Random {
   uint64_t state_;
 };
 
-struct TensorDeleter {
-  void operator()(axq_tensor_t* t) const { axq_tensor_destroy(t); }
-};
-using TensorPtr = std::unique_ptr<axq_tensor_t, TensorDeleter>;
 struct IntTensorDeleter {
   void operator()(axq_int_tensor_t* t) const { axq_int_tensor_destroy(t); }
 };
