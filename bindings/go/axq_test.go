@@ -125,8 +125,8 @@ func TestErrorsCarryStatusAndMessage(t *testing.T) {
 	var cases []errorCase
 	_, err := QuantizeRow(TypeQ4_0, make([]float32, 33))
 	cases = append(cases, errorCase{"misaligned n", err, ErrInvalidArgument, "multiple of 32"})
-	_, err = QuantizeRow(TypeQ2_K, make([]float32, 256))
-	cases = append(cases, errorCase{"unimplemented type", err, ErrUnsupported, "q2_K"})
+	_, err = QuantizeRow(TypeQ2_K, make([]float32, 128))
+	cases = append(cases, errorCase{"misaligned super-block", err, ErrInvalidArgument, "multiple of 256"})
 	_, err = QuantizeRow(Type(4), make([]float32, 32))
 	cases = append(cases, errorCase{"retired id", err, ErrUnknownType, "unknown type id 4"})
 	_, err = QuantizeRowInto(TypeQ8_0, make([]byte, 10), make([]float32, 32))

@@ -1,7 +1,6 @@
 // Scalar references of the K-quants Q2_K..Q6_K (FORMATS.md §3): quantize
 // (ggml's reference rounding and searches, no importance matrix) and
 // dequantize, byte-exact and bit-exact with ggml. k is a multiple of 256.
-// Not yet in the kernel table: the matmul kernels come first.
 #ifndef AXQ_QUANT_KQUANTS_REF_H_
 #define AXQ_QUANT_KQUANTS_REF_H_
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "src/quant/kquants_ref.h"
 #include "src/quant/ref.h"
 #include "src/simd/kernels.h"
 #include "src/simd/targets.h"
@@ -42,6 +43,7 @@ bool UncheckedReference(const float* x, void* y, int64_t k) {
 }
 
 void FillTernaryReferences(KernelTable* t);
+void FillKQuantReferences(KernelTable* t);
 
 KernelTable BuildReferenceTable() {
   KernelTable t;
@@ -55,7 +57,16 @@ KernelTable BuildReferenceTable() {
   t.q5_0 = {CheckedReference<quantize_row_q5_0_ref>, dequantize_row_q5_0_ref};
   t.q5_1 = {CheckedReference<quantize_row_q5_1_ref>, dequantize_row_q5_1_ref};
   FillTernaryReferences(&t);
+  FillKQuantReferences(&t);
   return t;
+}
+
+void FillKQuantReferences(KernelTable* t) {
+  t->q2_k = {CheckedReference<quantize_row_q2_K_ref>, dequantize_row_q2_K_ref};
+  t->q3_k = {CheckedReference<quantize_row_q3_K_ref>, dequantize_row_q3_K_ref};
+  t->q4_k = {CheckedReference<quantize_row_q4_K_ref>, dequantize_row_q4_K_ref};
+  t->q5_k = {CheckedReference<quantize_row_q5_K_ref>, dequantize_row_q5_K_ref};
+  t->q6_k = {CheckedReference<quantize_row_q6_K_ref>, dequantize_row_q6_K_ref};
 }
 
 // Formats whose dispatched entry is still the scalar reference: their
@@ -71,6 +82,7 @@ void FillTernaryReferences(KernelTable* t) {
 KernelTable BuildDispatchedTable() {
   KernelTable t;
   FillTernaryReferences(&t);  // until replaced by a Highway kernel below
+  FillKQuantReferences(&t);   // likewise
   t.f32 = {CopyF32, ExpandF32};
   FillHalfKernels(&t);
   FillQ8Kernels(&t);
@@ -90,6 +102,11 @@ const FormatKernels* Select(const KernelTable& t, axq_type type) {
     case AXQ_TYPE_Q4_1: return &t.q4_1;
     case AXQ_TYPE_Q5_0: return &t.q5_0;
     case AXQ_TYPE_Q5_1: return &t.q5_1;
+    case AXQ_TYPE_Q2_K: return &t.q2_k;
+    case AXQ_TYPE_Q3_K: return &t.q3_k;
+    case AXQ_TYPE_Q4_K: return &t.q4_k;
+    case AXQ_TYPE_Q5_K: return &t.q5_k;
+    case AXQ_TYPE_Q6_K: return &t.q6_k;
     case AXQ_TYPE_Q8_K: return &t.q8_k;
     case AXQ_TYPE_TQ1_0: return &t.tq1_0;
     case AXQ_TYPE_TQ2_0: return &t.tq2_0;

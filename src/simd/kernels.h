@@ -19,9 +19,17 @@ using QuantizeRowFn = bool (*)(const float* src, void* dst, int64_t k);
 // Expands k elements; bit-identical on every target.
 using DequantizeRowFn = void (*)(const void* src, float* dst, int64_t k);
 
+// Quantizes one row of k elements weighting each element's squared error by
+// importance[k] (an importance matrix's column for this row position), as
+// ggml's quantize_* with quant_weights. Same NaN/Inf contract as above.
+using WeightedQuantizeRowFn = bool (*)(const float* src, void* dst, int64_t k,
+                                       const float* importance);
+
 struct FormatKernels {
   QuantizeRowFn quantize = nullptr;
   DequantizeRowFn dequantize = nullptr;
+  // nullptr: the format ignores an importance matrix.
+  WeightedQuantizeRowFn quantize_weighted = nullptr;
 };
 
 enum class KernelSet {
@@ -38,9 +46,11 @@ void FillHalfKernels(KernelTable* table);
 void FillQ8Kernels(KernelTable* table);
 void FillQ4Kernels(KernelTable* table);
 void FillQ5Kernels(KernelTable* table);
+void FillKQuantKernels(KernelTable* table);
 
 struct KernelTable {
   FormatKernels f32, f16, bf16, q8_0, q8_1, q4_0, q4_1, q5_0, q5_1;
+  FormatKernels q2_k, q3_k, q4_k, q5_k, q6_k;
   FormatKernels q8_k, tq1_0, tq2_0, i2_s, i8_s;
 };
 
