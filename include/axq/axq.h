@@ -408,6 +408,45 @@ typedef enum axq_file_format {
   AXQ_FILE_FORMAT_RANGE_MAX_ = 0x7FFFFFFF
 } axq_file_format;
 
+/* llama.cpp's quantization mixes: the file types of llama-quantize, with
+   the same numbers as llama.cpp's llama_ftype. A mix gives every tensor the
+   type llama_model_quantize would give it: the mix's default type, with
+   more bits where llama.cpp spends them (output, attention V, FFN down of
+   chosen layers, depending on the layer count, grouped-query attention and
+   experts read from the GGUF metadata), and 1-D tensors, norms, expert
+   routers and the like left as they are. Tensors are recognised by their
+   GGUF names (blk.N.attn_v.weight, ...); other names get the default type.
+   Rules still come first; `pure` gives every tensor llama.cpp quantizes
+   the default type (llama-quantize --pure). */
+typedef enum axq_mix {
+  AXQ_MIX_NONE = -1, /* no mix: `type` and the rules decide (the default) */
+  AXQ_MIX_F16 = 1,
+  AXQ_MIX_Q4_0 = 2,
+  AXQ_MIX_Q4_1 = 3,
+  AXQ_MIX_Q8_0 = 7,
+  AXQ_MIX_Q5_0 = 8,
+  AXQ_MIX_Q5_1 = 9,
+  AXQ_MIX_Q2_K = 10,
+  AXQ_MIX_Q3_K_S = 11,
+  AXQ_MIX_Q3_K_M = 12,
+  AXQ_MIX_Q3_K_L = 13,
+  AXQ_MIX_Q4_K_S = 14,
+  AXQ_MIX_Q4_K_M = 15,
+  AXQ_MIX_Q5_K_S = 16,
+  AXQ_MIX_Q5_K_M = 17,
+  AXQ_MIX_Q6_K = 18,
+  AXQ_MIX_BF16 = 32,
+  AXQ_MIX_TQ1_0 = 36,
+  AXQ_MIX_TQ2_0 = 37,
+  AXQ_MIX_RANGE_MAX_ = 0x7FFFFFFF
+} axq_mix;
+
+/* The mix called `name` as llama-quantize spells it ("Q4_K_M", "q6_k",
+   case-insensitive) in *out; AXQ_ERR_UNKNOWN_TYPE if there is none. */
+AXQ_API axq_status axq_mix_from_name(int32_t *out, const char *name);
+/* Its name ("Q4_K_M"), or NULL for AXQ_MIX_NONE and unknown values. */
+AXQ_API const char *axq_mix_name(int32_t mix);
+
 typedef struct axq_model_quantize_options {
   uint32_t struct_size;
   int32_t type;            /* default target type; AXQ_TYPE_Q4_0 by default */
@@ -422,6 +461,9 @@ typedef struct axq_model_quantize_options {
   axq_progress_fn progress; /* NULL: none */
   void *progress_user;
   uint32_t output_format;  /* an axq_file_format, for axq_model_quantize_file */
+  int32_t mix;             /* an axq_mix (0.5); AXQ_MIX_NONE by default. When
+                              set, `type` is ignored and general.file_type is
+                              the mix. GGUF output only. */
 } axq_model_quantize_options_t;
 
 typedef struct axq_model_summary {

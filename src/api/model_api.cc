@@ -10,6 +10,7 @@
 #include "src/core/parallel.h"
 #include "src/core/type_traits.h"
 #include "src/model/dequantize_file.h"
+#include "src/model/llama_mix.h"
 #include "src/model/model.h"
 #include "src/model/quantize_file.h"
 #include "src/model/quantize_tensor.h"
@@ -27,8 +28,16 @@ Status ReadQuantizeOptions(const axq_model_quantize_options_t* opts, axq::Quanti
   (void)axq_model_quantize_options_init(&options);
   AXQ_RETURN_IF_ERROR(axq::ReadOptions(opts, &options, "opts"));
   const axq::TypeTraits* traits = nullptr;
-  AXQ_RETURN_IF_ERROR(axq::LookupType(&traits, options.type, "opts->type"));
-  out->choice.type = traits->type;
+  if (options.mix != AXQ_MIX_NONE) {
+    if (!axq::IsSupportedMix(options.mix)) {
+      return Fail(AXQ_ERR_UNKNOWN_TYPE, "opts->mix: %d is not an axq_mix", static_cast<int>(options.mix));
+    }
+    out->choice.mix = options.mix;
+    out->choice.type = axq::MixDefaultType(options.mix);
+  } else {
+    AXQ_RETURN_IF_ERROR(axq::LookupType(&traits, options.type, "opts->type"));
+    out->choice.type = traits->type;
+  }
   AXQ_RETURN_IF_ERROR(axq::ParseRuleList(options.rules, &out->choice.rules));
   out->choice.pure = options.pure != 0;
   if (options.fallback_type != AXQ_TYPE_INVALID) {
@@ -49,6 +58,9 @@ Status ReadQuantizeOptions(const axq_model_quantize_options_t* opts, axq::Quanti
     return Fail(AXQ_ERR_INVALID_ARGUMENT, "opts->output_format: %u is not an axq_file_format", options.output_format);
   }
   out->format = static_cast<axq_file_format>(options.output_format);
+  if (out->format == AXQ_FORMAT_AXQT && options.mix != AXQ_MIX_NONE) {
+    return Fail(AXQ_ERR_INVALID_ARGUMENT, "opts->mix: an AXQT file holds one type for every tensor, so mixes do not apply");
+  }
   return OkStatus();
 }
 
@@ -69,9 +81,24 @@ AXQ_API axq_status axq_model_quantize_options_init_sized(axq_model_quantize_opti
     defaults.fallback_type = AXQ_TYPE_INVALID;
     defaults.ternary_rule = AXQ_TERNARY_REFERENCE;
     defaults.output_format = AXQ_FORMAT_GGUF;
+    defaults.mix = AXQ_MIX_NONE;
     return axq::InitOptions(opts, size, defaults);
   });
 }
+
+AXQ_API axq_status axq_mix_from_name(int32_t* out, const char* name) {
+  if (out != nullptr) *out = AXQ_MIX_NONE;
+  return Guard([&]() -> Status {
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(out, "out"));
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(name, "name"));
+    const int32_t mix = axq::MixFromName(name);
+    if (mix == AXQ_MIX_NONE) return Fail(AXQ_ERR_UNKNOWN_TYPE, "name: '%s' is not a llama.cpp mix libaxq writes", name);
+    *out = mix;
+    return OkStatus();
+  });
+}
+
+AXQ_API const char* axq_mix_name(int32_t mix) { return axq::MixName(mix); }
 
 AXQ_API axq_status axq_model_create(axq_model_t** out) {
   if (out != nullptr) *out = nullptr;

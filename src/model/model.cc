@@ -95,18 +95,21 @@ Status QuantizeModel(const axq_model& model, const QuantizeFileOptions& options,
   }
   auto result = std::make_unique<axq_model>();
   result->metadata = model.metadata;
-  SetU32(&result->metadata, "general.file_type", LlamaFileType(options.choice.type));
+  SetU32(&result->metadata, "general.file_type", FileTypeFor(options.choice));
   SetU32(&result->metadata, "general.quantization_version", 2);
   uint64_t bytes_total = 0;
   for (const axq_model::Entry& e : model.entries) bytes_total += e.tensor->nbytes;
+  std::vector<SourceTensor> sources;
+  for (const axq_model::Entry& e : model.entries) sources.push_back(AsSource(e.name, *e.tensor));
+  const std::vector<axq_type> targets = ChooseTypes(options.choice, model.metadata, sources);
   const unsigned threads = ResolveThreadCount(options.threads);
   ProgressMeter meter(options.progress, options.progress_user, model.entries.size(), bytes_total);
   uint64_t bytes_before = 0;
   for (size_t i = 0; i < model.entries.size(); ++i) {
     const axq_model::Entry& e = model.entries[i];
-    const SourceTensor s = AsSource(e.name, *e.tensor);
+    const SourceTensor& s = sources[i];
     AXQ_RETURN_IF_ERROR(meter.Report(i, e.name, bytes_before));
-    const axq_type target = ChooseType(options.choice, s.name, s.n_dims, s.ne[0], s.type);
+    const axq_type target = targets[i];
     std::unique_ptr<axq_tensor> t;
     AXQ_RETURN_IF_ERROR(NewTensorLike(s, target, &t));
     size_t offset = 0;

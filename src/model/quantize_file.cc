@@ -86,12 +86,13 @@ Status QuantizeFile(const std::string& in_path, const std::string& out_path, con
   const std::vector<SourceTensor>& sources = in.tensors;
   gguf::File out;
   out.metadata = in.metadata;
-  SetU32(&out.metadata, "general.file_type", LlamaFileType(options.choice.type));
+  SetU32(&out.metadata, "general.file_type", FileTypeFor(options.choice));
   SetU32(&out.metadata, "general.quantization_version", 2);
-  std::vector<axq_type> targets;
+  const std::vector<axq_type> targets = ChooseTypes(options.choice, in.metadata, sources);
   uint64_t bytes_total = 0;
-  for (const SourceTensor& s : sources) {
-    const axq_type target = ChooseType(options.choice, s.name, s.n_dims, s.ne[0], s.type);
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const SourceTensor& s = sources[i];
+    const axq_type target = targets[i];
     // Checked before anything is written: a bad choice fails at once.
     if (target != s.type && !IsFloatType(s.type) && !IsFloatType(target)) {
       return Fail(AXQ_ERR_UNSUPPORTED, "tensor '%s' is already %s: requantizing is not supported", s.name.c_str(),
@@ -101,7 +102,6 @@ Status QuantizeFile(const std::string& in_path, const std::string& out_path, con
       return Fail(AXQ_ERR_INVALID_ARGUMENT, "tensor '%s': %s is not a weight type this libaxq writes", s.name.c_str(),
                   FindTypeTraits(target) != nullptr ? FindTypeTraits(target)->name : "unknown");
     }
-    targets.push_back(target);
     out.tensors.push_back(InfoFor(s, target));
     bytes_total += s.nbytes;
   }

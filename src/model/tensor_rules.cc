@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "src/core/type_traits.h"
+#include "src/model/llama_mix.h"
 #include "src/model/quantize_tensor.h"
 
 namespace axq {
@@ -93,24 +94,64 @@ axq_type LlamaFallback(axq_type type, int64_t ne0) {
   return Divides(replacement, ne0) ? replacement : AXQ_TYPE_F16;
 }
 
-axq_type ChooseType(const TypeChoice& choice, const std::string& name, int n_dims, int64_t ne0,
-                    axq_type source_type) {
-  axq_type type = choice.type;
-  bool ruled = false;
+namespace {
+
+const TensorRule* FirstMatch(const TypeChoice& choice, const std::string& name) {
   for (const TensorRule& rule : choice.rules) {
-    if (rule.Matches(name)) {
-      type = rule.type;
-      ruled = true;
-      break;
-    }
+    if (rule.Matches(name)) return &rule;
   }
-  if (!ruled) {
-    if (n_dims < 2) return source_type;
-    if (!choice.pure && name.find("norm") != std::string::npos) return source_type;
-  }
+  return nullptr;
+}
+
+// `type` itself if its block divides the rows, else the fallback.
+axq_type Fit(const TypeChoice& choice, axq_type type, int64_t ne0) {
   if (Divides(type, ne0) || FindTypeTraits(type) == nullptr) return type;
   if (choice.fallback == AXQ_TYPE_INVALID) return LlamaFallback(type, ne0);
   return Divides(choice.fallback, ne0) ? choice.fallback : AXQ_TYPE_F16;
+}
+
+}  // namespace
+
+axq_type ChooseType(const TypeChoice& choice, const std::string& name, int n_dims, int64_t ne0,
+                    axq_type source_type) {
+  const TensorRule* rule = FirstMatch(choice, name);
+  if (rule == nullptr) {
+    if (n_dims < 2) return source_type;
+    if (!choice.pure && name.find("norm") != std::string::npos) return source_type;
+  }
+  return Fit(choice, rule != nullptr ? rule->type : choice.type, ne0);
+}
+
+std::vector<axq_type> ChooseTypes(const TypeChoice& choice, const std::vector<gguf::KeyValue>& metadata,
+                                  const std::vector<SourceTensor>& tensors) {
+  std::vector<axq_type> out;
+  if (choice.mix == AXQ_MIX_NONE) {
+    for (const SourceTensor& s : tensors) out.push_back(ChooseType(choice, s.name, s.n_dims, s.ne[0], s.type));
+    return out;
+  }
+  std::vector<MixTensor> view;
+  std::vector<std::string> names;
+  for (const SourceTensor& s : tensors) {
+    view.push_back({s.name, s.n_dims, s.ne[0], FirstMatch(choice, s.name) != nullptr || choice.pure});
+    names.push_back(s.name);
+  }
+  const std::vector<axq_type> mixed =
+      LlamaMixTypes(choice.mix, ReadLlamaModelShape(metadata, names), choice.has_imatrix, view);
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const SourceTensor& s = tensors[i];
+    axq_type type = mixed[i];
+    if (const TensorRule* rule = FirstMatch(choice, s.name)) {
+      type = rule->type;
+    } else if (choice.pure && LlamaQuantizesTensor(s.name, s.n_dims)) {
+      type = choice.type;
+    }
+    out.push_back(type == AXQ_TYPE_INVALID ? s.type : Fit(choice, type, s.ne[0]));
+  }
+  return out;
+}
+
+uint32_t FileTypeFor(const TypeChoice& choice) {
+  return choice.mix != AXQ_MIX_NONE ? static_cast<uint32_t>(choice.mix) : LlamaFileType(choice.type);
 }
 
 }  // namespace axq

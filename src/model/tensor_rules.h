@@ -13,6 +13,8 @@
 
 #include "axq/axq.h"
 #include "src/core/status.h"
+#include "src/gguf/gguf.h"
+#include "src/model/source.h"
 
 namespace axq {
 
@@ -33,6 +35,11 @@ struct TypeChoice {
   // For rows the chosen type's block does not divide; AXQ_TYPE_INVALID
   // picks llama.cpp's fallback (LlamaFallback).
   axq_type fallback = AXQ_TYPE_INVALID;
+  // An axq_mix: llama.cpp's per-tensor choices (llama_mix.h), `type` being
+  // the mix's default type. AXQ_MIX_NONE: `type` everywhere.
+  int32_t mix = AXQ_MIX_NONE;
+  // The mixes of Q4_0 and Q5_0 differ when an importance matrix is used.
+  bool has_imatrix = false;
 };
 
 // Parses "glob=type" or "re:regex=type" (the type by name,
@@ -53,6 +60,15 @@ axq_type LlamaFallback(axq_type type, int64_t ne0);
 // overrides both.
 axq_type ChooseType(const TypeChoice& choice, const std::string& name, int n_dims, int64_t ne0,
                     axq_type source_type);
+
+// The type of every tensor of a model (`tensors` as in the input, with its
+// GGUF metadata): ChooseType's answer, or with choice.mix set, the mix's
+// (rules first, then llama.cpp's choice, then the fallback).
+std::vector<axq_type> ChooseTypes(const TypeChoice& choice, const std::vector<gguf::KeyValue>& metadata,
+                                  const std::vector<SourceTensor>& tensors);
+
+// general.file_type for a file written with `choice`.
+uint32_t FileTypeFor(const TypeChoice& choice);
 
 }  // namespace axq
 

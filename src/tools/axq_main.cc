@@ -36,14 +36,17 @@ const char kHelp[] =
     "                   (repeatable) --type NAME[+r] (repeatable; +r: repacked)\n"
     "                   --rows M --cols K --samples N --rotate-mib MIB\n"
     "                   --ggml PATH\n"
-    "  quantize IN OUT --type TYPE\n"
+    "  quantize IN OUT --type TYPE|MIX\n"
     "          a GGUF, safetensors or AXQT model to a GGUF model of TYPE;\n"
     "          1-D tensors and norms stay as they are; rows TYPE's block does\n"
     "          not divide fall back as llama.cpp's do (q4_0 for tq1_0/tq2_0,\n"
-    "          else f16)\n"
+    "          else f16). A llama-quantize file type (q4_k_m, q4_k_s, q5_k_m,\n"
+    "          q5_k_s, q3_k_s, q3_k_m, q3_k_l, q2_k, q6_k, q4_0, q8_0, ...) is\n"
+    "          its mix: each tensor gets the type llama-quantize gives it\n"
     "          options: --rule 'GLOB=TYPE' or 're:REGEX=TYPE' (repeatable,\n"
     "                   first match wins)\n"
-    "                   --threads N --pure (every tensor of 2+ dims to TYPE)\n"
+    "                   --threads N --pure (every tensor of 2+ dims to TYPE;\n"
+    "                   a mix's plain type, as llama-quantize --pure)\n"
     "                   --fallback TYPE --ternary absmean|reference\n"
     "                   (default: absmean for i2_s, reference for tq1_0/tq2_0)\n"
     "                   --format gguf|axqt (default: axqt for OUT named *.axqt;\n"
@@ -192,12 +195,14 @@ bool TypeOption(int argc, char** argv, int* i, axq_type* out, int* status) {
 int Quantize(int argc, char** argv) {
   axq_tool::QuantizeCommand command;
   std::vector<std::string> paths;
+  std::string type_name;
   int status = 0;
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
     long long v = 0;
     if (arg == "--type") {
-      if (!TypeOption(argc, argv, &i, &command.type, &status)) return status;
+      if (i + 1 >= argc) return Usage("--type needs a value");
+      type_name = argv[++i];
     } else if (arg == "--fallback") {
       if (!TypeOption(argc, argv, &i, &command.fallback, &status)) return status;
     } else if (arg == "--rule") {
@@ -227,7 +232,7 @@ int Quantize(int argc, char** argv) {
     }
   }
   if (paths.size() != 2) return Usage("quantize needs IN and OUT");
-  if (command.type == AXQ_TYPE_INVALID) return Usage("quantize needs --type");
+  if (type_name.empty()) return Usage("quantize needs --type");
   command.in = paths[0];
   command.out = paths[1];
   // Without --format, the output's extension decides.
@@ -235,6 +240,13 @@ int Quantize(int argc, char** argv) {
   if (!command.format_given && out.size() > 5 && strcasecmp(out.c_str() + out.size() - 5, ".axqt") == 0) {
     command.format = AXQ_FORMAT_AXQT;
   }
+  // A llama-quantize file type ("q4_k_m", "q6_k", "q4_0") is its mix, as
+  // in llama-quantize; --pure and AXQT files take the plain type.
+  int32_t mix = AXQ_MIX_NONE;
+  const bool is_mix = axq_mix_from_name(&mix, type_name.c_str()) == AXQ_OK;
+  const bool is_type = axq_type_from_name(&command.type, type_name.c_str()) == AXQ_OK;
+  if (!is_mix && !is_type) return Usage("quantize: '" + type_name + "' is neither a type nor a llama.cpp mix");
+  if (is_mix && (!is_type || (!command.pure && command.format == AXQ_FORMAT_GGUF))) command.mix = mix;
   return axq_tool::RunQuantize(command);
 }
 

@@ -42,6 +42,7 @@ int RunMatmulBench(const MatmulBenchOptions& options);
 struct QuantizeCommand {
   std::string in, out;
   axq_type type = AXQ_TYPE_INVALID;
+  int32_t mix = AXQ_MIX_NONE;      // an axq_mix: llama.cpp's per-tensor choices
   std::vector<std::string> rules;  // "GLOB=TYPE"
   unsigned threads = 0;
   bool pure = false;

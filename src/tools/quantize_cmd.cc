@@ -46,6 +46,7 @@ int RunQuantize(const QuantizeCommand& command) {
   axq_model_quantize_options_t options;
   axq_model_quantize_options_init(&options);
   options.type = command.type;
+  options.mix = command.mix;
   options.rules = rules.c_str();
   options.pure = command.pure ? 1 : 0;
   options.n_threads = command.threads;

@@ -62,6 +62,9 @@ using axq_interop::WriteModel;
 // their own encoders are compared as well.
 constexpr Shape kNarrow = {"narrow", 64, 128, 4, 2};
 constexpr Shape kWide = {"wide", 256, 512, 4, 2};
+// Enough layers for the mixes' per-layer choices (first and last eighth,
+// every third layer between), with grouped-query attention (8 heads, 2 KV).
+constexpr Shape kDeep = {"deep", 256, 512, 8, 10, 2};
 
 // ---------------------------------------------------------------------------
 // llama.cpp's log: kept quiet, and shown only when a test fails.
@@ -203,19 +206,25 @@ double Cosine(const std::vector<float>& a, const std::vector<float>& b) {
 
 struct Case {
   const char* axq_name;  // for `axq quantize --type`
-  ggml_type type;
+  ggml_type type;        // the default type (a mix varies it per tensor)
   llama_ftype ftype;
   const Shape* shape;
   // Sanity bound on the cosine of the logits against the F32 model's.
   double min_cosine;
+  // true: llama.cpp's mix for the file type (no --pure on either side).
+  bool mix = false;
 };
 
-std::string CaseName(const ::testing::TestParamInfo<Case>& info) {
-  return std::string(ggml_type_name(info.param.type)) + "_" + info.param.shape->name;
+// Names the pair of files, and the test.
+std::string CaseKey(const Case& c) {
+  return std::string(c.mix ? c.axq_name : ggml_type_name(c.type)) + (c.mix ? "_mix_" : "_") + c.shape->name;
 }
 
+std::string CaseName(const ::testing::TestParamInfo<Case>& info) { return CaseKey(info.param); }
+
 void PrintTo(const Case& c, std::ostream* os) {
-  *os << ggml_type_name(c.type) << " on the " << c.shape->name << " model";
+  *os << (c.mix ? std::string("the ") + c.axq_name + " mix" : std::string(ggml_type_name(c.type))) << " on the "
+      << c.shape->name << " model";
 }
 
 // Rounding error allowed when dequantizing, relative to the block's largest
@@ -234,6 +243,17 @@ double BlockTolerance(int32_t type) {
     case GGML_TYPE_Q8_0: return 1.0 / 254 * 1.15;  // d = amax/127
     case GGML_TYPE_TQ1_0:
     case GGML_TYPE_TQ2_0: return 0.5 * 1.01;  // ternary: {-d, 0, d} with d = amax
+    // K-quants: the searches trade the largest values' error for the rest
+    // (they may clip), and sub-block scales are themselves rounded to 4, 6
+    // or 8 bits, so there is no tight closed form: these are loose sanity
+    // bounds relative to the super-block's largest magnitude (a step of the
+    // coarsest sub-block grid), the exact checks being the byte and to_float
+    // comparisons.
+    case GGML_TYPE_Q2_K: return 0.5;
+    case GGML_TYPE_Q3_K: return 0.3;
+    case GGML_TYPE_Q4_K: return 0.15;
+    case GGML_TYPE_Q5_K: return 0.08;
+    case GGML_TYPE_Q6_K: return 0.04;
     default: return 0.0;
   }
 }
@@ -283,7 +303,7 @@ class Interop : public ::testing::TestWithParam<Case> {
 
   static Pair& PairFor(const Case& c) {
     static std::map<std::string, Pair> pairs;
-    const std::string key = std::string(ggml_type_name(c.type)) + "-" + c.shape->name;
+    const std::string key = CaseKey(c);
     auto it = pairs.find(key);
     if (it != pairs.end()) return it->second;
     Pair& p = pairs[key];
@@ -294,8 +314,9 @@ class Interop : public ::testing::TestWithParam<Case> {
     }
     p.axq = axq_test::ScratchPath("axq-" + key + ".gguf");
     p.llama = axq_test::ScratchPath("llama-" + key + ".gguf");
-    std::vector<std::string> args = {Env("AXQ_CLI"), "quantize", m.path, p.axq, "--type", c.axq_name, "--pure",
+    std::vector<std::string> args = {Env("AXQ_CLI"), "quantize", m.path, p.axq, "--type", c.axq_name,
                                      "--threads", std::to_string(kThreads)};
+    if (!c.mix) args.push_back("--pure");
     // ggml's ternary encoders take each block's own absmax; `axq quantize`
     // defaults to BitNet's tensor-wide absmean, so ask for ggml's rule.
     if (c.type == GGML_TYPE_TQ1_0 || c.type == GGML_TYPE_TQ2_0) {
@@ -308,7 +329,7 @@ class Interop : public ::testing::TestWithParam<Case> {
     }
     llama_model_quantize_params params = llama_model_quantize_default_params();
     params.ftype = c.ftype;
-    params.pure = true;
+    params.pure = !c.mix;
     params.nthread = kThreads;
     const uint32_t rc = llama_model_quantize(m.path.c_str(), p.llama.c_str(), &params);
     if (rc != 0) {
@@ -504,6 +525,23 @@ const Case kCases[] = {
     // Rows that fit: the ternary encoders themselves.
     {"tq1_0", GGML_TYPE_TQ1_0, LLAMA_FTYPE_MOSTLY_TQ1_0, &kWide, 0.05},
     {"tq2_0", GGML_TYPE_TQ2_0, LLAMA_FTYPE_MOSTLY_TQ2_0, &kWide, 0.05},
+    // The K-quants alone, on rows of 256 and 512.
+    {"q2_k", GGML_TYPE_Q2_K, LLAMA_FTYPE_MOSTLY_Q2_K, &kWide, 0.5},
+    {"q3_k", GGML_TYPE_Q3_K, LLAMA_FTYPE_MOSTLY_Q3_K_M, &kWide, 0.8},
+    {"q4_k", GGML_TYPE_Q4_K, LLAMA_FTYPE_MOSTLY_Q4_K_M, &kWide, 0.9},
+    {"q5_k", GGML_TYPE_Q5_K, LLAMA_FTYPE_MOSTLY_Q5_K_M, &kWide, 0.9},
+    {"q6_k", GGML_TYPE_Q6_K, LLAMA_FTYPE_MOSTLY_Q6_K, &kWide, 0.95},
+    // llama.cpp's mixes: per-tensor types as llama_model_quantize picks
+    // them, on a model with grouped-query attention and ten layers, and for
+    // Q2_K also without grouped-query attention (V then gets Q3_K).
+    {"q4_k_m", GGML_TYPE_Q4_K, LLAMA_FTYPE_MOSTLY_Q4_K_M, &kDeep, 0.9, true},
+    {"q4_k_s", GGML_TYPE_Q4_K, LLAMA_FTYPE_MOSTLY_Q4_K_S, &kDeep, 0.9, true},
+    {"q5_k_m", GGML_TYPE_Q5_K, LLAMA_FTYPE_MOSTLY_Q5_K_M, &kDeep, 0.9, true},
+    {"q3_k_m", GGML_TYPE_Q3_K, LLAMA_FTYPE_MOSTLY_Q3_K_M, &kDeep, 0.8, true},
+    {"q6_k", GGML_TYPE_Q6_K, LLAMA_FTYPE_MOSTLY_Q6_K, &kDeep, 0.95, true},
+    {"q2_k", GGML_TYPE_Q2_K, LLAMA_FTYPE_MOSTLY_Q2_K, &kDeep, 0.5, true},
+    {"q2_k", GGML_TYPE_Q2_K, LLAMA_FTYPE_MOSTLY_Q2_K, &kWide, 0.5, true},
+    {"q4_0", GGML_TYPE_Q4_0, LLAMA_FTYPE_MOSTLY_Q4_0, &kDeep, 0.9, true},
 };
 
 INSTANTIATE_TEST_SUITE_P(GgufExactTypes, Interop, ::testing::ValuesIn(kCases), CaseName);

@@ -54,8 +54,9 @@ std::vector<TensorSpec> Tensors(const Shape& s) {
     const std::string p = "blk." + std::to_string(l) + ".";
     t.push_back({p + "attn_norm.weight", {s.embd}, true});
     t.push_back({p + "attn_q.weight", {s.embd, s.embd}, false});
-    t.push_back({p + "attn_k.weight", {s.embd, s.embd}, false});  // head_count_kv == head_count
-    t.push_back({p + "attn_v.weight", {s.embd, s.embd}, false});
+    const int64_t kv_width = s.embd / s.heads * s.kv();
+    t.push_back({p + "attn_k.weight", {s.embd, kv_width}, false});
+    t.push_back({p + "attn_v.weight", {s.embd, kv_width}, false});
     t.push_back({p + "attn_output.weight", {s.embd, s.embd}, false});
     t.push_back({p + "ffn_norm.weight", {s.embd}, true});
     t.push_back({p + "ffn_gate.weight", {s.embd, s.ff}, false});
@@ -77,7 +78,7 @@ std::string WriteModel(const std::string& path, const Shape& s, uint64_t seed) {
   md.push_back({"llama.block_count", Value::U32(static_cast<uint32_t>(s.layers))});
   md.push_back({"llama.feed_forward_length", Value::U32(static_cast<uint32_t>(s.ff))});
   md.push_back({"llama.attention.head_count", Value::U32(static_cast<uint32_t>(s.heads))});
-  md.push_back({"llama.attention.head_count_kv", Value::U32(static_cast<uint32_t>(s.heads))});
+  md.push_back({"llama.attention.head_count_kv", Value::U32(static_cast<uint32_t>(s.kv()))});
   md.push_back({"llama.attention.layer_norm_rms_epsilon", Value::F32(1e-5f)});
   // llama.cpp insists that the llama architecture rotates whole heads.
   md.push_back({"llama.rope.dimension_count", Value::U32(static_cast<uint32_t>(s.embd / s.heads))});

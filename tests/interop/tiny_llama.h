@@ -14,6 +14,8 @@ namespace axq_interop {
 struct Shape {
   const char* name;
   int64_t embd, ff, heads, layers;
+  int64_t kv_heads = 0;  // grouped-query attention; 0: as many as heads
+  int64_t kv() const { return kv_heads > 0 ? kv_heads : heads; }
 };
 
 constexpr int64_t kVocab = 3 + 256;  // <unk> <s> </s>, then one token per byte
