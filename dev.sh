@@ -147,8 +147,8 @@ case "${1:-}" in
     install_missing
     CC=clang-14 CXX=clang++-14 configure build-fuzz --buildtype=debugoptimized \
       -Db_sanitize=address,undefined -Db_lundef=false -Dfuzzing=true
-    ninja -C build-fuzz tests/fuzz_gguf tests/fuzz_safetensors tests/fuzz_axqt
-    for target in gguf safetensors axqt; do
+    ninja -C build-fuzz tests/fuzz_gguf tests/fuzz_safetensors tests/fuzz_axqt tests/fuzz_imatrix
+    for target in gguf safetensors axqt imatrix; do
       corpus="build-fuzz/corpus-$target"
       mkdir -p "$corpus"
       cp tests/fuzz/corpus/$target/* "$corpus/"

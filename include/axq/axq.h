@@ -205,6 +205,20 @@ typedef struct axq_quantize_options {
   uint32_t struct_size;
   uint32_t n_threads;    /* 0 = all cores; results are identical for any value */
   uint32_t ternary_rule; /* an axq_ternary_rule; other types ignore it */
+  /* 0.5: an importance matrix (llama.cpp's imatrix; see axq/imatrix.h).
+     NULL (the default) or importance_len finite values >= 0, the importance
+     of each column: importance_len = dims[0] applies to every row; for a
+     3-D tensor, importance_len = dims[0] * dims[2] gives each of the
+     dims[2] matrices (experts) its own dims[0] values, back to back.
+     Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q4_0, Q4_1, Q5_0 and Q5_1 then quantize
+     each row minimising the importance-weighted error, byte for byte as
+     ggml_quantize_chunk does with that imatrix (what llama-quantize
+     --imatrix writes); every other type ignores it (as ggml does, Q8_0
+     included), after the same validation. A wrong length or a NaN, Inf or
+     negative value is AXQ_ERR_INVALID_ARGUMENT. The caller's array is only
+     read during the call. */
+  const float *importance;
+  int64_t importance_len;
 } axq_quantize_options_t;
 
 typedef struct axq_dequantize_options {
@@ -262,11 +276,17 @@ AXQ_API axq_status axq_i8s_row(const axq_tensor_t *t, int64_t row, const int8_t 
 /* caller created. As in ggml's mul_mat, X is first rounded to the weight   */
 /* type's activation partner:                                               */
 /*   F32: F32 | F16: F16 | BF16: BF16 | Q4_0, Q5_0, Q8_0: Q8_0 |            */
-/*   Q4_1, Q5_1: Q8_1 | TQ1_0, TQ2_0: Q8_K | I2_S: I8_S                     */
+/*   Q4_1, Q5_1: Q8_1 | TQ1_0, TQ2_0, Q2_K..Q6_K: Q8_K | I2_S: I8_S         */
 /* Quantized blocks multiply exactly in integers; each block's term        */
-/* d_w * d_x * sum is added in block order in f32. Float types sum in 16   */
-/* interleaved f32 lanes (k mod 16) combined pairwise. Results are          */
-/* bit-identical for every thread count and every SIMD target.              */
+/* d_w * d_x * sum is added in block order in f32. K-quants (Q2_K, Q3_K,    */
+/* Q4_K, Q5_K, Q6_K), per 256-element super-block: sumi = sum over          */
+/* sub-blocks of scale * sum(code * q) with the signed codes and scales of  */
+/* the format, summ = sum of min * (Q8_K sum of the sub-block's q) for      */
+/* Q2_K, Q4_K, Q5_K; term = (d_w * d_x) * sumi - (dmin_w * d_x) * summ      */
+/* (no min part for Q3_K, Q6_K), each operation rounded to f32 on its own.  */
+/* Float types sum in 16 interleaved f32 lanes (k mod 16) combined          */
+/* pairwise. Results are bit-identical for every thread count and every     */
+/* SIMD target.                                                             */
 /* ------------------------------------------------------------------------ */
 typedef struct axq_matmul_options {
   uint32_t struct_size;
@@ -464,6 +484,14 @@ typedef struct axq_model_quantize_options {
   int32_t mix;             /* an axq_mix (0.5); AXQ_MIX_NONE by default. When
                               set, `type` is ignored and general.file_type is
                               the mix. GGUF output only. */
+  /* 0.5: NULL, or an importance matrix (axq/imatrix.h) used as
+     llama-quantize --imatrix uses it: each tensor quantized to a type with
+     a weighted quantizer (axq_quantize_options_t.importance) takes the
+     entry of its own name, if there is one (an entry of the wrong size is
+     AXQ_ERR_INVALID_ARGUMENT, naming the tensor); the Q4_0 and Q5_0 mixes
+     then keep the first eighth's FFN down as Q4_1/Q5_1, as llama.cpp
+     does. Read only during the call. */
+  const struct axq_imatrix *imatrix;
 } axq_model_quantize_options_t;
 
 typedef struct axq_model_summary {
@@ -554,5 +582,6 @@ AXQ_API axq_status axq_simd_set_targets(const char *names);
 #include "axq/intquant.h"
 #include "axq/floatquant.h"
 #include "axq/analysis.h"
+#include "axq/imatrix.h"
 
 #endif /* AXQ_AXQ_H */

@@ -58,6 +58,8 @@ Status ReadQuantizeOptions(const axq_model_quantize_options_t* opts, axq::Quanti
     return Fail(AXQ_ERR_INVALID_ARGUMENT, "opts->output_format: %u is not an axq_file_format", options.output_format);
   }
   out->format = static_cast<axq_file_format>(options.output_format);
+  out->imatrix = options.imatrix;
+  out->choice.has_imatrix = options.imatrix != nullptr;
   if (out->format == AXQ_FORMAT_AXQT && options.mix != AXQ_MIX_NONE) {
     return Fail(AXQ_ERR_INVALID_ARGUMENT, "opts->mix: an AXQT file holds one type for every tensor, so mixes do not apply");
   }

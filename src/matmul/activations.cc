@@ -9,6 +9,7 @@
 
 #include "src/core/parallel.h"
 #include "src/core/type_traits.h"
+#include "src/matmul/kquant_blocks.h"
 #include "src/quant/half.h"
 #include "src/quant/ternary_layout.h"
 #include "src/simd/kernels.h"
@@ -53,6 +54,7 @@ struct PreparedActivations::Storage {
   std::unique_ptr<int8_t, FreeAligned> q;
   std::unique_ptr<float, FreeAligned> d, s, f;
   std::unique_ptr<int32_t, FreeAligned> sum;
+  std::unique_ptr<int16_t, FreeAligned> sum16;
 };
 
 PreparedActivations::PreparedActivations() : storage_(new Storage) {}
@@ -102,6 +104,9 @@ Status PreparedActivations::Quantize(axq_type partner, const float* x, int64_t r
   if (partner == AXQ_TYPE_Q8_1) {
     storage_->s.reset(static_cast<float*>(AllocateAligned(sizeof(float) * per_block)));
   }
+  if (partner == AXQ_TYPE_Q8_K) {
+    storage_->sum16.reset(static_cast<int16_t*>(AllocateAligned(sizeof(int16_t) * per_block * kQ8KSums)));
+  }
   std::atomic<bool> finite{true};
   ParallelFor(rows, threads, MinRowsPerThread(k), [&](int64_t begin, int64_t end) {
     std::vector<uint8_t> packed(row_bytes);
@@ -128,13 +133,21 @@ Status PreparedActivations::Quantize(axq_type partner, const float* x, int64_t r
           }
           break;
         }
-        case AXQ_TYPE_Q8_K:
+        case AXQ_TYPE_Q8_K: {
+          int16_t* sum16 = storage_->sum16.get() + r * view_.blocks * kQ8KSums;
           for (int64_t b = 0; b < view_.blocks; ++b) {
             const uint8_t* block = packed.data() + b * kQ8_KBytes;
             d[b] = LoadF32LE(block);
             std::memcpy(q + b * kSuperBlock, block + kQ8_KQsOffset, kSuperBlock);
           }
+          // The K-quant kernels' per-16 sums, from the codes (|sum| <= 16 * 127).
+          for (int64_t g = 0; g < view_.blocks * kQ8KSums; ++g) {
+            int32_t total = 0;
+            for (int i = 0; i < 16; ++i) total += q[16 * g + i];
+            sum16[g] = static_cast<int16_t>(total);
+          }
           break;
+        }
         default:  // I8_S, stored in the I2_S kernels' order, with its own sum
           PermuteForI2s(reinterpret_cast<const int8_t*>(packed.data()), q, k);
           d[0] = LoadF32LE(packed.data() + k);
@@ -160,6 +173,7 @@ Status PreparedActivations::Quantize(axq_type partner, const float* x, int64_t r
   view_.d = storage_->d.get();
   view_.s = storage_->s.get();
   view_.sum = storage_->sum.get();
+  view_.sum16 = storage_->sum16.get();
   return OkStatus();
 }
 

@@ -22,6 +22,7 @@ struct ActivationView {
   const float* d = nullptr;    // [rows * blocks] block scale (I8_S: 127 / amax)
   const float* s = nullptr;    // [rows * blocks] Q8_1 only: F(s) = d * sum rounded to f16
   const int32_t* sum = nullptr;  // [rows * blocks] sum of the block's codes
+  const int16_t* sum16 = nullptr;  // [rows * blocks * 16] Q8_K only: sums of 16 codes (bsums)
   const float* f = nullptr;    // float partners: values, row r at f + r * f_stride
   int64_t f_stride = 0;
 };

@@ -7,6 +7,10 @@
 //    order (the row zero-padded to a multiple of 16), then lanes j and j + h
 //    are added for h = 8, 4, 2, 1.
 //  - I2_S: bitnet.cpp's ((float)dot - (float)sum) / s_x * scale_w.
+//  - K-quants (Q2_K..Q6_K, kquants_dot_ref.cc): per super-block the exact
+//    sumi = sum_s scale_s * sum code * q and (Q2_K/Q4_K/Q5_K) summ =
+//    sum_s min_s * bsum_s; term = (d_w * d_x) * sumi - (dmin_w * d_x) * summ,
+//    added in block order.
 // Plain multiplies and adds, never fused (built with -ffp-contract=off).
 #include <cstdint>
 

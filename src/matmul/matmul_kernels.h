@@ -30,6 +30,7 @@ struct MatmulKernelTable {
   MatmulKernelFn f32 = nullptr, f16 = nullptr, bf16 = nullptr;
   MatmulKernelFn q4_0 = nullptr, q4_1 = nullptr, q5_0 = nullptr, q5_1 = nullptr, q8_0 = nullptr;
   MatmulKernelFn tq1_0 = nullptr, tq2_0 = nullptr, i2_s = nullptr;
+  MatmulKernelFn q2_k = nullptr, q3_k = nullptr, q4_k = nullptr, q5_k = nullptr, q6_k = nullptr;
   // Row-interleaved weights (repack.h); the reference set has none.
   MatmulKernelFn q4_0_repacked = nullptr, q4_1_repacked = nullptr, q8_0_repacked = nullptr;
 };
@@ -43,12 +44,14 @@ axq_type ActivationPartner(axq_type weight);
 MatmulKernelFn MatmulKernelFor(axq_type weight, KernelSet set = KernelSet::kDispatched,
                                bool repacked = false);
 
-// Reference kernels (dot_ref.cc).
+// Reference kernels (dot_ref.cc; the K-quants' in kquants_dot_ref.cc).
 void FillReferenceMatmulKernels(MatmulKernelTable* table);
+void FillReferenceKQuantMatmulKernels(MatmulKernelTable* table);
 // Highway kernels, one filler per dispatch file.
 void FillFloatMatmulKernels(MatmulKernelTable* table);
 void FillLegacyMatmulKernels(MatmulKernelTable* table);
 void FillTernaryMatmulKernels(MatmulKernelTable* table);
+void FillKQuantMatmulKernels(MatmulKernelTable* table);
 
 // The exact integer sum bitnet.cpp's epilogue starts from, for tests:
 // sum_k code_w[row][k] * q[n][k].

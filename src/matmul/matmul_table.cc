@@ -9,6 +9,7 @@ namespace {
 MatmulKernelTable BuildReference() {
   MatmulKernelTable t;
   FillReferenceMatmulKernels(&t);
+  FillReferenceKQuantMatmulKernels(&t);
   return t;
 }
 
@@ -18,6 +19,7 @@ MatmulKernelTable BuildDispatched() {
   FillFloatMatmulKernels(&t);
   FillLegacyMatmulKernels(&t);
   FillTernaryMatmulKernels(&t);
+  FillKQuantMatmulKernels(&t);
   return t;
 }
 
@@ -33,6 +35,11 @@ axq_type ActivationPartner(axq_type weight) {
     case AXQ_TYPE_Q8_0: return AXQ_TYPE_Q8_0;
     case AXQ_TYPE_Q4_1:
     case AXQ_TYPE_Q5_1: return AXQ_TYPE_Q8_1;
+    case AXQ_TYPE_Q2_K:
+    case AXQ_TYPE_Q3_K:
+    case AXQ_TYPE_Q4_K:
+    case AXQ_TYPE_Q5_K:
+    case AXQ_TYPE_Q6_K:
     case AXQ_TYPE_TQ1_0:
     case AXQ_TYPE_TQ2_0: return AXQ_TYPE_Q8_K;
     case AXQ_TYPE_I2_S: return AXQ_TYPE_I8_S;
@@ -65,6 +72,11 @@ MatmulKernelFn MatmulKernelFor(axq_type weight, KernelSet set, bool repacked) {
     case AXQ_TYPE_TQ1_0: return t.tq1_0;
     case AXQ_TYPE_TQ2_0: return t.tq2_0;
     case AXQ_TYPE_I2_S: return t.i2_s;
+    case AXQ_TYPE_Q2_K: return t.q2_k;
+    case AXQ_TYPE_Q3_K: return t.q3_k;
+    case AXQ_TYPE_Q4_K: return t.q4_k;
+    case AXQ_TYPE_Q5_K: return t.q5_k;
+    case AXQ_TYPE_Q6_K: return t.q6_k;
     default: return nullptr;
   }
 }

@@ -110,6 +110,8 @@ Status QuantizeModel(const axq_model& model, const QuantizeFileOptions& options,
     const SourceTensor& s = sources[i];
     AXQ_RETURN_IF_ERROR(meter.Report(i, e.name, bytes_before));
     const axq_type target = targets[i];
+    std::vector<float> importance;
+    if (target != s.type) AXQ_RETURN_IF_ERROR(ImportanceFor(options.imatrix, s, &importance));
     std::unique_ptr<axq_tensor> t;
     AXQ_RETURN_IF_ERROR(NewTensorLike(s, target, &t));
     size_t offset = 0;
@@ -124,7 +126,8 @@ Status QuantizeModel(const axq_model& model, const QuantizeFileOptions& options,
                                          offset += size;
                                          return meter.Report(i, e.name,
                                                              bytes_before + row_bytes * static_cast<uint64_t>(rows_done));
-                                       }));
+                                       },
+                                       &importance));
     if (offset != t->nbytes) {
       return Fail(AXQ_ERR_INTERNAL, "tensor '%s': %zu of %zu bytes written", s.name.c_str(), offset, t->nbytes);
     }

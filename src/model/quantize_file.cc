@@ -57,12 +57,16 @@ Status QuantizeToAxqt(const OpenedModel& in, const std::string& out_path, const 
       }
       tensors[i].dims.push_back(static_cast<uint32_t>(s.ne[d]));  // AxonML: outermost first
     }
-    AXQ_RETURN_IF_ERROR(QuantizeTensor(s, type, options.ternary, threads,
-                                       [&](const void* bytes, size_t size, int64_t) -> Status {
-                                         const uint8_t* p = static_cast<const uint8_t*>(bytes);
-                                         data[i].insert(data[i].end(), p, p + size);
-                                         return OkStatus();
-                                       }));
+    std::vector<float> importance;
+    AXQ_RETURN_IF_ERROR(ImportanceFor(options.imatrix, s, &importance));
+    AXQ_RETURN_IF_ERROR(QuantizeTensor(
+        s, type, options.ternary, threads,
+        [&](const void* bytes, size_t size, int64_t) -> Status {
+          const uint8_t* p = static_cast<const uint8_t*>(bytes);
+          data[i].insert(data[i].end(), p, p + size);
+          return OkStatus();
+        },
+        &importance));
     tensors[i].bytes = data[i].data();
     tensors[i].size = data[i].size();
     in.file.Release(s.data, s.nbytes);
@@ -89,6 +93,7 @@ Status QuantizeFile(const std::string& in_path, const std::string& out_path, con
   SetU32(&out.metadata, "general.file_type", FileTypeFor(options.choice));
   SetU32(&out.metadata, "general.quantization_version", 2);
   const std::vector<axq_type> targets = ChooseTypes(options.choice, in.metadata, sources);
+  std::vector<std::vector<float>> importance(sources.size());
   uint64_t bytes_total = 0;
   for (size_t i = 0; i < sources.size(); ++i) {
     const SourceTensor& s = sources[i];
@@ -102,6 +107,7 @@ Status QuantizeFile(const std::string& in_path, const std::string& out_path, con
       return Fail(AXQ_ERR_INVALID_ARGUMENT, "tensor '%s': %s is not a weight type this libaxq writes", s.name.c_str(),
                   FindTypeTraits(target) != nullptr ? FindTypeTraits(target)->name : "unknown");
     }
+    if (target != s.type) AXQ_RETURN_IF_ERROR(ImportanceFor(options.imatrix, s, &importance[i]));
     out.tensors.push_back(InfoFor(s, target));
     bytes_total += s.nbytes;
   }
@@ -113,12 +119,13 @@ Status QuantizeFile(const std::string& in_path, const std::string& out_path, con
     const SourceTensor& s = sources[i];
     AXQ_RETURN_IF_ERROR(meter.Report(i, s.name, bytes_before));
     const uint64_t row_bytes = s.rows() == 0 ? 0 : s.nbytes / static_cast<uint64_t>(s.rows());
-    AXQ_RETURN_IF_ERROR(QuantizeTensor(s, targets[i], options.ternary, threads,
-                                       [&](const void* data, size_t size, int64_t rows_done) -> Status {
-                                         AXQ_RETURN_IF_ERROR(sink(data, size));
-                                         return meter.Report(i, s.name,
-                                                             bytes_before + row_bytes * static_cast<uint64_t>(rows_done));
-                                       }));
+    AXQ_RETURN_IF_ERROR(QuantizeTensor(
+        s, targets[i], options.ternary, threads,
+        [&](const void* data, size_t size, int64_t rows_done) -> Status {
+          AXQ_RETURN_IF_ERROR(sink(data, size));
+          return meter.Report(i, s.name, bytes_before + row_bytes * static_cast<uint64_t>(rows_done));
+        },
+        &importance[i]));
     in.file.Release(s.data, s.nbytes);
     bytes_before += s.nbytes;
     return OkStatus();

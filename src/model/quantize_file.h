@@ -22,6 +22,8 @@ struct QuantizeFileOptions {
   axq_progress_fn progress = nullptr;
   void* progress_user = nullptr;
   axq_file_format format = AXQ_FORMAT_GGUF;
+  // Per-tensor importance looked up by name (llama-quantize --imatrix).
+  const axq_imatrix* imatrix = nullptr;
 };
 
 Status QuantizeFile(const std::string& in_path, const std::string& out_path, const QuantizeFileOptions& options);

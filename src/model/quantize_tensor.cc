@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "src/core/type_traits.h"
+#include "src/core/weighted_convert.h"
+#include "src/imatrix/imatrix.h"
 #include "src/simd/kernels.h"
 
 namespace axq {
@@ -46,7 +48,7 @@ bool IsFloatType(axq_type t) { return t == AXQ_TYPE_F32 || t == AXQ_TYPE_F16 || 
 bool IsWeightType(axq_type t) { return !IsActivationOnlyType(t) && KernelsFor(t) != nullptr; }
 
 Status QuantizeTensor(const SourceTensor& s, axq_type target, TernaryRule rule, unsigned threads,
-                      const ChunkSink& sink) {
+                      const ChunkSink& sink, const std::vector<float>* importance) {
   const int64_t rows = s.rows();
   if (target == s.type) return sink(s.data, static_cast<size_t>(s.nbytes), rows);
   if (!IsFloatType(s.type) && !IsFloatType(target)) {
@@ -68,14 +70,24 @@ Status QuantizeTensor(const SourceTensor& s, axq_type target, TernaryRule rule, 
                      (rule == TernaryRule::kAbsmean && (target == AXQ_TYPE_TQ1_0 || target == AXQ_TYPE_TQ2_0));
   const uint64_t f32_row_bytes = 4 * static_cast<uint64_t>(std::max<int64_t>(1, s.ne[0]));
   const int64_t per_chunk = whole ? rows : std::max<int64_t>(1, static_cast<int64_t>(kChunkBytes / f32_row_bytes));
+  // With an importance per expert, chunks stop at each expert's last row so
+  // that one slice of importance serves a whole chunk.
+  const bool weighted = importance != nullptr && !importance->empty() && kernels->quantize_weighted != nullptr && !whole;
+  if (weighted && static_cast<int64_t>(importance->size()) != s.ne[0] &&
+      static_cast<int64_t>(importance->size()) != s.ne[0] * s.ne[2]) {
+    return Fail(AXQ_ERR_INVALID_ARGUMENT, "tensor '%s': %zu importance values for rows of %lld", s.name.c_str(),
+                importance->size(), static_cast<long long>(s.ne[0]));
+  }
+  const bool per_expert = weighted && static_cast<int64_t>(importance->size()) != s.ne[0];
+  const int64_t slice_rows = per_expert ? s.ne[1] : rows;
   // F32 rows are read where they lie (when aligned: safetensors data need
   // not be); other sources are expanded into f32 first. Buffers are left
   // uninitialized: every byte is written before it is read.
   const bool in_place = s.type == AXQ_TYPE_F32 && reinterpret_cast<uintptr_t>(s.data) % alignof(float) == 0;
   Buffer<float> f32;
   Buffer<uint8_t> packed;
-  for (int64_t row = 0; row < rows; row += per_chunk) {
-    const int64_t n = std::min(per_chunk, rows - row);
+  for (int64_t row = 0; row < rows;) {
+    const int64_t n = std::min({per_chunk, rows - row, slice_rows - row % slice_rows});
     const size_t count = static_cast<size_t>(n * s.ne[0]);
     const float* values = nullptr;
     if (in_place) {
@@ -86,14 +98,37 @@ Status QuantizeTensor(const SourceTensor& s, axq_type target, TernaryRule rule, 
     }
     if (target == AXQ_TYPE_F32) {
       AXQ_RETURN_IF_ERROR(sink(values, count * sizeof(float), row + n));
+      row += n;
       continue;
     }
     const size_t size = row_bytes * static_cast<size_t>(n) + (whole ? static_cast<size_t>(traits->tensor_tail_bytes) : 0);
     uint8_t* out = packed.Get(size);
-    const Status st = QuantizeElements(*kernels, *traits, values, out, {s.ne[0], n}, threads, rule);
+    const Status st =
+        weighted ? QuantizeWeightedRows(*kernels, *traits, values, out, {s.ne[0], n}, threads,
+                                        {importance->data() + (per_expert ? row / slice_rows * s.ne[0] : 0), n})
+                 : QuantizeElements(*kernels, *traits, values, out, {s.ne[0], n}, threads, rule);
     if (!st.ok()) return InTensor(st, s.name);
     AXQ_RETURN_IF_ERROR(sink(out, size, row + n));
+    row += n;
   }
+  return OkStatus();
+}
+
+Status ImportanceFor(const axq_imatrix* imatrix, const SourceTensor& s, std::vector<float>* out) {
+  out->clear();
+  if (imatrix == nullptr) return OkStatus();
+  std::lock_guard<std::mutex> lock(imatrix->mutex);
+  const auto it = imatrix->entries.find(s.name);
+  if (it == imatrix->entries.end()) return OkStatus();
+  const ImatrixEntry& entry = it->second;
+  const int64_t want = s.ne[0] * s.ne[2];
+  if (static_cast<int64_t>(entry.sums.size()) != want) {
+    return Fail(AXQ_ERR_INVALID_ARGUMENT, "tensor '%s': its imatrix entry has %zu values, the tensor %lld columns%s",
+                s.name.c_str(), entry.sums.size(), static_cast<long long>(s.ne[0]),
+                s.ne[2] > 1 ? " per expert" : "");
+  }
+  out->resize(entry.sums.size());
+  ImatrixImportance(entry, out->data());
   return OkStatus();
 }
 

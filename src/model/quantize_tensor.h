@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "axq/axq.h"
 #include "src/core/convert.h"
@@ -26,9 +27,17 @@ using ChunkSink = std::function<Status(const void* data, size_t size, int64_t ro
 
 // Quantizes s (F32/F16/BF16) to `target`, or expands s of any type to
 // F32/F16/BF16; the bytes equal axq_quantize's of the whole tensor for any
-// thread count. Errors name the tensor.
+// thread count. Errors name the tensor. `importance` (nullptr: none) holds
+// ne[0] values per column, or ne[0] * ne[2] (one slice per expert), as
+// axq_quantize_options_t.importance; types without a weighted quantizer
+// ignore it.
 Status QuantizeTensor(const SourceTensor& s, axq_type target, TernaryRule rule, unsigned threads,
-                      const ChunkSink& sink);
+                      const ChunkSink& sink, const std::vector<float>* importance = nullptr);
+
+// The importance of s's columns in `imatrix` (nullptr: none), looked up by
+// s's name as llama-quantize does: *out is left empty when there is no
+// entry, and an entry whose size is not ne[0] * ne[2] fails, naming both.
+Status ImportanceFor(const axq_imatrix* imatrix, const SourceTensor& s, std::vector<float>* out);
 
 // Tensor i/n, bytes, rate and ETA for an axq_progress_fn; a non-zero
 // return from the callback cancels (AXQ_ERR_CANCELLED).

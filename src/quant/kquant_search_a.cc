@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "src/quant/half.h"
+#include "src/quant/kquant_layout.h"
 #include "src/quant/kquant_scales.h"
 #include "src/quant/ternary_layout.h"
 
@@ -92,13 +93,33 @@ float SearchA(int n, const float* x, const float* w, const SearchAParams& p, uin
   return scale;
 }
 
+void EncodeScaleMin6(const float* sc, const float* mn, uint8_t* d_dmin, uint8_t* scales) {
+  constexpr int kSubBlocks = kSuperBlock / kSubBlock32;
+  float max_scale = 0.0f;
+  float max_min = 0.0f;
+  for (int s = 0; s < kSubBlocks; ++s) {
+    if (sc[s] > max_scale) max_scale = sc[s];
+    if (mn[s] > max_min) max_min = mn[s];
+  }
+  // 6-bit codes relative to the largest scale and min. The rounded int goes
+  // through uint8 (mod 256) before the clamp to 63.
+  const float inv_scale = max_scale > 0.0f ? 63.0f / max_scale : 0.0f;
+  const float inv_min = max_min > 0.0f ? 63.0f / max_min : 0.0f;
+  std::fill(scales, scales + kScaleMin6Bytes, uint8_t{0});
+  for (int s = 0; s < kSubBlocks; ++s) {
+    const uint8_t ls = std::min<uint8_t>(63, static_cast<uint8_t>(NearestInt(inv_scale * sc[s])));
+    const uint8_t lm = std::min<uint8_t>(63, static_cast<uint8_t>(NearestInt(inv_min * mn[s])));
+    PackScaleMin6(s, ls, lm, scales);
+  }
+  StoreLE16(d_dmin, Fp32ToFp16(max_scale / 63.0f));
+  StoreLE16(d_dmin + 2, Fp32ToFp16(max_min / 63.0f));
+}
+
 void QuantizeScaleMin6SuperBlock(const float* x, const SearchAParams& p, uint8_t* d_dmin, uint8_t* scales,
                                  uint8_t* L) {
   constexpr int kSubBlocks = kSuperBlock / kSubBlock32;
   float sc[kSubBlocks];
   float mn[kSubBlocks];
-  float max_scale = 0.0f;
-  float max_min = 0.0f;
   // Step 1: weights favour large magnitudes on top of the sub-block's RMS.
   for (int s = 0; s < kSubBlocks; ++s) {
     const float* xs = x + kSubBlock32 * s;
@@ -108,23 +129,11 @@ void QuantizeScaleMin6SuperBlock(const float* x, const SearchAParams& p, uint8_t
     float w[kSubBlock32];
     for (int l = 0; l < kSubBlock32; ++l) w[l] = av_x + std::fabs(xs[l]);
     sc[s] = SearchA(kSubBlock32, xs, w, p, L + kSubBlock32 * s, &mn[s]);
-    if (sc[s] > max_scale) max_scale = sc[s];
-    if (mn[s] > max_min) max_min = mn[s];
   }
-  // Step 2: 6-bit codes relative to the largest scale and min. The rounded
-  // int goes through uint8 (mod 256) before the clamp to 63.
-  const float inv_scale = max_scale > 0.0f ? 63.0f / max_scale : 0.0f;
-  const float inv_min = max_min > 0.0f ? 63.0f / max_min : 0.0f;
-  std::fill(scales, scales + kScaleMin6Bytes, uint8_t{0});
-  for (int s = 0; s < kSubBlocks; ++s) {
-    const uint8_t ls = std::min<uint8_t>(63, static_cast<uint8_t>(NearestInt(inv_scale * sc[s])));
-    const uint8_t lm = std::min<uint8_t>(63, static_cast<uint8_t>(NearestInt(inv_min * mn[s])));
-    PackScaleMin6(s, ls, lm, scales);
-  }
-  const uint16_t d = Fp32ToFp16(max_scale / 63.0f);
-  const uint16_t dmin = Fp32ToFp16(max_min / 63.0f);
-  StoreLE16(d_dmin, d);
-  StoreLE16(d_dmin + 2, dmin);
+  // Step 2.
+  EncodeScaleMin6(sc, mn, d_dmin, scales);
+  const uint16_t d = LoadLE16(d_dmin);
+  const uint16_t dmin = LoadLE16(d_dmin + 2);
   // Step 3: requantize against the scales as stored; a sub-block whose
   // stored scale is 0 keeps its Search A codes.
   for (int s = 0; s < kSubBlocks; ++s) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "src/quant/half.h"
+#include "src/quant/kquant_layout.h"
 #include "src/quant/kquant_search_a.h"
 #include "src/quant/kquants_ref.h"
 #include "src/quant/ternary_layout.h"
@@ -14,16 +15,40 @@
 namespace axq {
 namespace {
 
-constexpr size_t kQ2_KBytes = 84;  // scales[16], qs[64], d f16, dmin f16
-constexpr size_t kQ2_KQsOffset = 16;
-constexpr size_t kQ2_KDOffset = 80;
-constexpr size_t kQ2_KDminOffset = 82;
-constexpr int kQ2_KSub = 16;
 constexpr int kQ2_KSubBlocks = kSuperBlock / kQ2_KSub;
 
-constexpr SearchAParams kQ2_KSearch = {3, -0.5f, 0.1f, 15, true};
-
 }  // namespace
+
+void EncodeQ2_KScales(const float* sc, const float* mn, uint8_t* block) {
+  // 4-bit codes relative to the largest scale and min. The int codes are
+  // stored modulo 256, as ggml's uint8 assignment does.
+  float max_scale = 0.0f;
+  float max_min = 0.0f;
+  for (int s = 0; s < kQ2_KSubBlocks; ++s) {
+    if (sc[s] > max_scale) max_scale = sc[s];
+    if (mn[s] > max_min) max_min = mn[s];
+  }
+  uint8_t* scales = block;
+  uint16_t d = 0;
+  uint16_t dmin = 0;
+  if (max_scale > 0.0f) {
+    const float iscale = 15.0f / max_scale;
+    for (int s = 0; s < kQ2_KSubBlocks; ++s) scales[s] = static_cast<uint8_t>(NearestInt(iscale * sc[s]));
+    d = Fp32ToFp16(max_scale / 15.0f);
+  } else {
+    std::fill(scales, scales + kQ2_KSubBlocks, uint8_t{0});
+  }
+  if (max_min > 0.0f) {
+    const float iscale = 15.0f / max_min;
+    for (int s = 0; s < kQ2_KSubBlocks; ++s) {
+      const unsigned code = static_cast<unsigned>(NearestInt(iscale * mn[s]));
+      scales[s] = static_cast<uint8_t>(scales[s] | (code << 4));
+    }
+    dmin = Fp32ToFp16(max_min / 15.0f);
+  }
+  StoreLE16(block + kQ2_KDOffset, d);
+  StoreLE16(block + kQ2_KDminOffset, dmin);
+}
 
 void quantize_row_q2_K_ref(const float* x, void* y, int64_t k) {
   uint8_t* block = static_cast<uint8_t*>(y);
@@ -31,39 +56,18 @@ void quantize_row_q2_K_ref(const float* x, void* y, int64_t k) {
     uint8_t L[kSuperBlock];
     float sc[kQ2_KSubBlocks];
     float mn[kQ2_KSubBlocks];
-    float max_scale = 0.0f;
-    float max_min = 0.0f;
     // Step 1.
     for (int s = 0; s < kQ2_KSubBlocks; ++s) {
       const float* xs = x + kQ2_KSub * s;
       float w[kQ2_KSub];
       for (int l = 0; l < kQ2_KSub; ++l) w[l] = std::fabs(xs[l]);
       sc[s] = SearchA(kQ2_KSub, xs, w, kQ2_KSearch, L + kQ2_KSub * s, &mn[s]);
-      if (sc[s] > max_scale) max_scale = sc[s];
-      if (mn[s] > max_min) max_min = mn[s];
     }
-    // Step 2: 4-bit codes relative to the largest scale and min. The int
-    // codes are stored modulo 256, as ggml's uint8 assignment does.
-    uint8_t* scales = block;
-    uint16_t d = 0;
-    uint16_t dmin = 0;
-    if (max_scale > 0.0f) {
-      const float iscale = 15.0f / max_scale;
-      for (int s = 0; s < kQ2_KSubBlocks; ++s) scales[s] = static_cast<uint8_t>(NearestInt(iscale * sc[s]));
-      d = Fp32ToFp16(max_scale / 15.0f);
-    } else {
-      std::fill(scales, scales + kQ2_KSubBlocks, uint8_t{0});
-    }
-    if (max_min > 0.0f) {
-      const float iscale = 15.0f / max_min;
-      for (int s = 0; s < kQ2_KSubBlocks; ++s) {
-        const unsigned code = static_cast<unsigned>(NearestInt(iscale * mn[s]));
-        scales[s] = static_cast<uint8_t>(scales[s] | (code << 4));
-      }
-      dmin = Fp32ToFp16(max_min / 15.0f);
-    }
-    StoreLE16(block + kQ2_KDOffset, d);
-    StoreLE16(block + kQ2_KDminOffset, dmin);
+    // Step 2.
+    EncodeQ2_KScales(sc, mn, block);
+    const uint8_t* scales = block;
+    const uint16_t d = LoadLE16(block + kQ2_KDOffset);
+    const uint16_t dmin = LoadLE16(block + kQ2_KDminOffset);
     // Step 3: requantize against the stored values; a zero stored scale
     // keeps the Search A codes.
     for (int s = 0; s < kQ2_KSubBlocks; ++s) {

@@ -4,32 +4,22 @@
 #include <cstdint>
 
 #include "src/quant/half.h"
+#include "src/quant/kquant_layout.h"
+#include "src/quant/kquant_pack.h"
 #include "src/quant/kquant_scales.h"
 #include "src/quant/kquant_search_a.h"
 #include "src/quant/kquants_ref.h"
 #include "src/quant/ternary_layout.h"
 
 namespace axq {
-namespace {
-
-constexpr size_t kQ4_KBytes = 144;  // d f16, dmin f16, scales[12], qs[128]
-constexpr size_t kQ4_KScalesOffset = 4;
-constexpr size_t kQ4_KQsOffset = 16;
-
-constexpr SearchAParams kQ4_KSearch = {15, -1.0f, 0.1f, 20, false};
-
-}  // namespace
 
 void quantize_row_q4_K_ref(const float* x, void* y, int64_t k) {
   uint8_t* block = static_cast<uint8_t*>(y);
   for (int64_t b = 0; b < k / kSuperBlock; ++b, x += kSuperBlock, block += kQ4_KBytes) {
     uint8_t L[kSuperBlock];
     QuantizeScaleMin6SuperBlock(x, kQ4_KSearch, block, block + kQ4_KScalesOffset, L);
-    // Step 4: elements 64c + l and 64c + 32 + l share qs[32c + l].
-    uint8_t* qs = block + kQ4_KQsOffset;
-    for (int c = 0; c < 4; ++c) {
-      for (int l = 0; l < 32; ++l) qs[32 * c + l] = static_cast<uint8_t>(L[64 * c + l] | (L[64 * c + 32 + l] << 4));
-    }
+    // Step 4: the codes into qs.
+    PackQ4_KCodes(L, block);
   }
 }
 

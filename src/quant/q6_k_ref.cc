@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "src/quant/half.h"
+#include "src/quant/kquant_layout.h"
 #include "src/quant/kquant_search_bc.h"
 #include "src/quant/kquants_ref.h"
 #include "src/quant/ternary_layout.h"
@@ -12,11 +13,6 @@
 namespace axq {
 namespace {
 
-constexpr size_t kQ6_KBytes = 210;  // ql[128], qh[64], scales[16] int8, d f16
-constexpr size_t kQ6_KQlOffset = 0;
-constexpr size_t kQ6_KQhOffset = 128;
-constexpr size_t kQ6_KScalesOffset = 192;
-constexpr size_t kQ6_KDOffset = 208;
 constexpr int kSubBlocks = kSuperBlock / kKQuantSubBlock;
 constexpr float kGroupMaxEps = 1e-15f;  // EPS of §3.2
 
@@ -27,27 +23,35 @@ int QlShift(int i) { return (i % 128) / 32 < 2 ? 0 : 4; }
 
 }  // namespace
 
+bool EncodeQ6_KScales(const float* sc, uint8_t* block) {
+  // MS = the signed scale of largest |sc|; a negligible one gives the
+  // all-zero block (d = +0 included).
+  float max_abs_scale;
+  const float max_scale = ArgMaxAbs(sc, kSubBlocks, &max_abs_scale);
+  std::memset(block, 0, kQ6_KBytes);
+  if (max_abs_scale < kGroupMaxEps) return false;
+  const float iscale = -128.0f / max_scale;
+  StoreLE16(block + kQ6_KDOffset, Fp32ToFp16(1.0f / iscale));
+  int8_t* scales = reinterpret_cast<int8_t*>(block + kQ6_KScalesOffset);
+  for (int s = 0; s < kSubBlocks; ++s) {
+    const int v = NearestInt(iscale * sc[s]);
+    // Stored as int8 after min(127, ·); the conversion wraps (-128 fits).
+    scales[s] = static_cast<int8_t>(static_cast<uint8_t>(v < 127 ? v : 127));
+  }
+  return true;
+}
+
 void quantize_row_q6_K_ref(const float* x, void* y, int64_t k) {
   uint8_t* block = static_cast<uint8_t*>(y);
   for (int64_t b = 0; b < k / kSuperBlock; ++b, x += kSuperBlock, block += kQ6_KBytes) {
     int8_t codes[kSuperBlock];
     float sc[kSubBlocks];
-    // Step 1: Search B per sub-block; MS = the signed scale of largest |sc|.
+    // Step 1: Search B per sub-block.
     for (int s = 0; s < kSubBlocks; ++s) sc[s] = SearchB(x + kKQuantSubBlock * s, codes + kKQuantSubBlock * s);
-    float max_abs_scale;
-    const float max_scale = ArgMaxAbs(sc, kSubBlocks, &max_abs_scale);
-    std::memset(block, 0, kQ6_KBytes);
-    // Step 2: a negligible MS gives the all-zero block (d = +0 included).
-    if (max_abs_scale < kGroupMaxEps) continue;
-    const float iscale = -128.0f / max_scale;
-    const uint16_t d_bits = Fp32ToFp16(1.0f / iscale);
-    StoreLE16(block + kQ6_KDOffset, d_bits);
-    int8_t* scales = reinterpret_cast<int8_t*>(block + kQ6_KScalesOffset);
-    for (int s = 0; s < kSubBlocks; ++s) {
-      const int v = NearestInt(iscale * sc[s]);
-      // Stored as int8 after min(127, ·); the conversion wraps (-128 fits).
-      scales[s] = static_cast<int8_t>(static_cast<uint8_t>(v < 127 ? v : 127));
-    }
+    // Step 2.
+    if (!EncodeQ6_KScales(sc, block)) continue;
+    const uint16_t d_bits = LoadLE16(block + kQ6_KDOffset);
+    const int8_t* scales = reinterpret_cast<const int8_t*>(block + kQ6_KScalesOffset);
     // Step 3: requantize against the stored scales; a zero scale keeps the
     // codes of step 1.
     const float d = Fp16ToFp32(d_bits);
@@ -61,7 +65,7 @@ void quantize_row_q6_K_ref(const float* x, void* y, int64_t k) {
         codes[i] = static_cast<int8_t>(l + 32);
       }
     }
-    // Pack (§3.1); the block was zeroed above.
+    // Pack (§3.1); EncodeQ6_KScales zeroed the block.
     uint8_t* ql = block + kQ6_KQlOffset;
     uint8_t* qh = block + kQ6_KQhOffset;
     for (int i = 0; i < kSuperBlock; ++i) {

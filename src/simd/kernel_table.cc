@@ -83,11 +83,18 @@ KernelTable BuildDispatchedTable() {
   KernelTable t;
   FillTernaryReferences(&t);  // until replaced by a Highway kernel below
   FillKQuantReferences(&t);   // likewise
+  FillKQuantKernels(&t);
   t.f32 = {CopyF32, ExpandF32};
   FillHalfKernels(&t);
   FillQ8Kernels(&t);
   FillQ4Kernels(&t);
   FillQ5Kernels(&t);
+  return t;
+}
+
+// Last, so that no filler that replaces whole entries drops them.
+KernelTable WithWeightedQuantizers(KernelTable t) {
+  FillWeightedQuantizers(&t);
   return t;
 }
 
@@ -120,8 +127,8 @@ const FormatKernels* Select(const KernelTable& t, axq_type type) {
 
 const FormatKernels* KernelsFor(axq_type type, KernelSet set) {
   EnsureTargetsInitialized();
-  static const KernelTable reference = BuildReferenceTable();
-  static const KernelTable dispatched = BuildDispatchedTable();
+  static const KernelTable reference = WithWeightedQuantizers(BuildReferenceTable());
+  static const KernelTable dispatched = WithWeightedQuantizers(BuildDispatchedTable());
   return Select(set == KernelSet::kReference ? reference : dispatched, type);
 }
 

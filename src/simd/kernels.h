@@ -47,6 +47,10 @@ void FillQ8Kernels(KernelTable* table);
 void FillQ4Kernels(KernelTable* table);
 void FillQ5Kernels(KernelTable* table);
 void FillKQuantKernels(KernelTable* table);
+void FillKQuantSymmetricKernels(KernelTable* table);  // Q3_K, Q6_K; called by FillKQuantKernels
+// The quantize_weighted entries (src/simd/weighted_kernels.cc); applied to
+// both tables after every other filler.
+void FillWeightedQuantizers(KernelTable* table);
 
 struct KernelTable {
   FormatKernels f32, f16, bf16, q8_0, q8_1, q4_0, q4_1, q5_0, q5_1;

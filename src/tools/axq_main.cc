@@ -49,6 +49,8 @@ const char kHelp[] =
     "                   a mix's plain type, as llama-quantize --pure)\n"
     "                   --fallback TYPE --ternary absmean|reference\n"
     "                   (default: absmean for i2_s, reference for tq1_0/tq2_0)\n"
+    "                   --imatrix FILE (llama.cpp's GGUF or .dat importance\n"
+    "                   matrix, as llama-quantize --imatrix)\n"
     "                   --format gguf|axqt (default: axqt for OUT named *.axqt;\n"
     "                   AXQT holds one type, q8_0/q4_0/q4_1/f16/f32, for all)\n"
     "  dequantize IN OUT [--type f32|f16|bf16] [--threads N]\n"
@@ -208,6 +210,9 @@ int Quantize(int argc, char** argv) {
     } else if (arg == "--rule") {
       if (i + 1 >= argc) return Usage("--rule needs a value");
       command.rules.push_back(argv[++i]);
+    } else if (arg == "--imatrix") {
+      if (i + 1 >= argc) return Usage("--imatrix needs a file");
+      command.imatrix = argv[++i];
     } else if (arg == "--threads") {
       if (!IntOption(argc, argv, &i, 0, 1024, &v, &status)) return status;
       command.threads = static_cast<unsigned>(v);

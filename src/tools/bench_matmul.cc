@@ -20,9 +20,10 @@ namespace {
 using Tensor = TensorPtr;
 
 // A trailing "+r" means the weights are repacked (axq_tensor_repack).
-const char* const kDefaultTypes[] = {"q4_0+r", "q8_0+r", "i2_s", "q4_0", "q8_0", "tq2_0",
-                                     "tq1_0", "q4_1+r", "q4_1", "q5_0", "q5_1", "f16",
-                                     "bf16",   "f32"};
+const char* const kDefaultTypes[] = {"q4_0+r", "q8_0+r", "i2_s", "q4_0", "q8_0", "q4_K",
+                                     "q6_K",   "q2_K",   "q3_K", "q5_K", "tq2_0", "tq1_0",
+                                     "q4_1+r", "q4_1",   "q5_0", "q5_1", "f16",  "bf16",
+                                     "f32"};
 
 bool Check(axq_status st, const char* what) {
   if (st == AXQ_OK) return true;

@@ -43,6 +43,7 @@ struct QuantizeCommand {
   std::string in, out;
   axq_type type = AXQ_TYPE_INVALID;
   int32_t mix = AXQ_MIX_NONE;      // an axq_mix: llama.cpp's per-tensor choices
+  std::string imatrix;             // --imatrix FILE (GGUF or legacy .dat)
   std::vector<std::string> rules;  // "GLOB=TYPE"
   unsigned threads = 0;
   bool pure = false;

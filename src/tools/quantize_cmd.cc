@@ -57,8 +57,17 @@ int RunQuantize(const QuantizeCommand& command) {
   options.output_format = command.format;
   options.progress = DrawProgress;
   options.progress_user = &state;
+  axq_imatrix_t* imatrix = nullptr;
+  if (!command.imatrix.empty()) {
+    if (axq_imatrix_load(&imatrix, command.imatrix.c_str()) != AXQ_OK) {
+      std::fprintf(stderr, "axq: quantize: %s\n", axq_last_error());
+      return 1;
+    }
+    options.imatrix = imatrix;
+  }
   const double start = NowSeconds();
   const axq_status st = axq_model_quantize_file(command.out.c_str(), command.in.c_str(), &options);
+  axq_imatrix_destroy(imatrix);
   if (state.tty) std::fprintf(stderr, "\n");
   if (st != AXQ_OK) {
     std::fprintf(stderr, "axq: quantize: %s\n", axq_last_error());

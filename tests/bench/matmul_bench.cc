@@ -112,7 +112,9 @@ int Register() {
     bool repack;
   };
   for (const Case& c : {Case{AXQ_TYPE_I2_S, false}, Case{AXQ_TYPE_Q4_0, true}, Case{AXQ_TYPE_Q8_0, true},
-                        Case{AXQ_TYPE_Q4_0, false}, Case{AXQ_TYPE_Q8_0, false}, Case{AXQ_TYPE_TQ2_0, false}}) {
+                        Case{AXQ_TYPE_Q4_0, false}, Case{AXQ_TYPE_Q8_0, false}, Case{AXQ_TYPE_TQ2_0, false},
+                        Case{AXQ_TYPE_Q2_K, false}, Case{AXQ_TYPE_Q3_K, false}, Case{AXQ_TYPE_Q4_K, false},
+                        Case{AXQ_TYPE_Q5_K, false}, Case{AXQ_TYPE_Q6_K, false}}) {
     axq_type_info_t info;
     info.struct_size = sizeof(info);
     axq_type_info(&info, c.type);

@@ -42,16 +42,21 @@ struct Options {
 struct FileType {
   const char* name;
   llama_ftype ftype;
+  bool mix;  // llama.cpp's per-tensor mix; otherwise --pure on both sides
 };
-const FileType kFileTypes[] = {{"f16", LLAMA_FTYPE_MOSTLY_F16},   {"bf16", LLAMA_FTYPE_MOSTLY_BF16},
-                               {"q4_0", LLAMA_FTYPE_MOSTLY_Q4_0}, {"q4_1", LLAMA_FTYPE_MOSTLY_Q4_1},
-                               {"q5_0", LLAMA_FTYPE_MOSTLY_Q5_0}, {"q5_1", LLAMA_FTYPE_MOSTLY_Q5_1},
-                               {"q8_0", LLAMA_FTYPE_MOSTLY_Q8_0}};
+const FileType kFileTypes[] = {
+    {"f16", LLAMA_FTYPE_MOSTLY_F16, false},      {"bf16", LLAMA_FTYPE_MOSTLY_BF16, false},
+    {"q4_0", LLAMA_FTYPE_MOSTLY_Q4_0, false},    {"q4_1", LLAMA_FTYPE_MOSTLY_Q4_1, false},
+    {"q5_0", LLAMA_FTYPE_MOSTLY_Q5_0, false},    {"q5_1", LLAMA_FTYPE_MOSTLY_Q5_1, false},
+    {"q8_0", LLAMA_FTYPE_MOSTLY_Q8_0, false},    {"q4_k_m", LLAMA_FTYPE_MOSTLY_Q4_K_M, true},
+    {"q4_k_s", LLAMA_FTYPE_MOSTLY_Q4_K_S, true}, {"q5_k_m", LLAMA_FTYPE_MOSTLY_Q5_K_M, true},
+    {"q3_k_m", LLAMA_FTYPE_MOSTLY_Q3_K_M, true}, {"q2_k", LLAMA_FTYPE_MOSTLY_Q2_K, true},
+    {"q6_k", LLAMA_FTYPE_MOSTLY_Q6_K, true}};
 
 void Quiet(ggml_log_level, const char*, void*) {}
 
 // The llama.cpp side: its own file quantizer in this (child) process.
-int RunPeer(const char* in, const char* out, int ftype, int threads) {
+int RunPeer(const char* in, const char* out, int ftype, int threads, bool pure) {
   llama_log_set(Quiet, nullptr);
   const char* bins = std::getenv("LLAMA_PEER_BINS");
   ggml_backend_load_all_from_path(bins != nullptr ? bins : ".");
@@ -59,7 +64,7 @@ int RunPeer(const char* in, const char* out, int ftype, int threads) {
   llama_model_quantize_params params = llama_model_quantize_default_params();
   params.ftype = static_cast<llama_ftype>(ftype);
   params.nthread = threads;
-  params.pure = true;
+  params.pure = pure;
   const uint32_t rc = llama_model_quantize(in, out, &params);
   llama_backend_free();
   if (rc != 0) std::fprintf(stderr, "llama_model_quantize failed (%u)\n", rc);
@@ -124,8 +129,8 @@ int Usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 6 && std::strcmp(argv[1], "--peer") == 0) {
-    return RunPeer(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]));
+  if (argc == 7 && std::strcmp(argv[1], "--peer") == 0) {
+    return RunPeer(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), std::strcmp(argv[6], "pure") == 0);
   }
   if (argc == 4 && std::strcmp(argv[1], "--write") == 0) return RunWrite(argv[2], std::atoll(argv[3]));
   if (argc == 4 && std::strcmp(argv[1], "--compare") == 0) return RunCompare(argv[2], argv[3]);
@@ -164,16 +169,18 @@ int main(int argc, char** argv) {
   const double in_bytes = static_cast<double>(st.st_size);
   int64_t largest = 0;
   for (const auto& t : axq_interop::Tensors(shape)) largest = std::max(largest, 4 * t.elements());
-  std::printf("input: %s, %.0f MiB F32 (%lld layers of %lld x %lld), largest tensor %.0f MiB; %s, %d threads, pure\n",
+  std::printf("input: %s, %.0f MiB F32 (%lld layers of %lld x %lld), largest tensor %.0f MiB; %s, %d threads, %s\n",
               in.c_str(), in_bytes / 1048576, static_cast<long long>(shape.layers),
               static_cast<long long>(shape.embd), static_cast<long long>(shape.ff),
-              static_cast<double>(largest) / 1048576, o.type.c_str(), o.threads);
+              static_cast<double>(largest) / 1048576, o.type.c_str(), o.threads,
+              ft->mix ? "llama.cpp's mix" : "pure");
 
-  const std::vector<std::string> axq_args = {cli, "quantize", in, ours, "--type", o.type, "--pure",
-                                             "--threads", std::to_string(o.threads)};
+  std::vector<std::string> axq_args = {cli, "quantize", in, ours, "--type", o.type, "--threads",
+                                       std::to_string(o.threads)};
+  if (!ft->mix) axq_args.push_back("--pure");
   const std::vector<std::string> peer_args = {"/proc/self/exe", "--peer", in, theirs,
                                               std::to_string(static_cast<int>(ft->ftype)),
-                                              std::to_string(o.threads)};
+                                              std::to_string(o.threads), ft->mix ? "mix" : "pure"};
   std::vector<double> axq_s, axq_rss, peer_s, peer_rss;
   std::string identical = "not compared";
   for (int s = 0; s < o.samples; ++s) {

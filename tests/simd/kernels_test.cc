@@ -15,7 +15,8 @@ namespace {
 
 constexpr uint8_t kGuard = 0xA5;
 const axq_type kTypes[] = {AXQ_TYPE_F32,  AXQ_TYPE_F16,  AXQ_TYPE_BF16, AXQ_TYPE_Q8_0, AXQ_TYPE_Q8_1,
-                           AXQ_TYPE_Q4_0, AXQ_TYPE_Q4_1, AXQ_TYPE_Q5_0, AXQ_TYPE_Q5_1};
+                           AXQ_TYPE_Q4_0, AXQ_TYPE_Q4_1, AXQ_TYPE_Q5_0, AXQ_TYPE_Q5_1, AXQ_TYPE_Q2_K,
+                           AXQ_TYPE_Q3_K, AXQ_TYPE_Q4_K, AXQ_TYPE_Q5_K, AXQ_TYPE_Q6_K};
 
 class KernelsOnTarget : public ::testing::TestWithParam<std::string> {};
 

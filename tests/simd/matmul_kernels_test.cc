@@ -133,6 +133,86 @@ TEST_P(MatmulOnTarget, I2sCodeThreeAndExtremeActivations) {
   ASSERT_EQ(axq_test::FirstFloatMismatch(got.data(), want.data(), m * n), -1);
 }
 
+const axq_type kKQuantTypes[] = {AXQ_TYPE_Q2_K, AXQ_TYPE_Q3_K, AXQ_TYPE_Q4_K, AXQ_TYPE_Q5_K, AXQ_TYPE_Q6_K};
+
+// K-quants: activation row counts around every grouping, row counts that
+// split unevenly over threads, and super-block counts below, at and past
+// the kernels' 8-block epilogue vectors and 16-block segments (19 blocks:
+// two full vectors, then a partial one in a second segment).
+TEST_P(MatmulOnTarget, KQuantKernelsMatchTheReferenceBitForBit) {
+  axq_test::ScopedTarget target(GetParam());
+  const int64_t ms[] = {1, 7, 16, 37};
+  const int64_t ns[] = {1, 2, 3, 4, 5, 8, 17};
+  const int64_t ks[] = {256, 512, 1280, 2048, 4864};
+  for (int64_t k : ks) {
+    for (int64_t m : ms) {
+      Tensor w32 = Gaussian(k, m, 500 + m + k, 0.05f);
+      for (int64_t n : ns) {
+        Tensor x = Gaussian(k, n, 600 + n + k, 2.0f);
+        for (axq_type type : kKQuantTypes) {
+          SCOPED_TRACE(std::to_string(type) + " m=" + std::to_string(m) + " n=" + std::to_string(n) + " k=" +
+                       std::to_string(k));
+          Tensor w = As(w32.get(), type);
+          const std::vector<float> want =
+              RunMatmul(axq::MatmulEntry::kAny, w.get(), x.get(), m, n, axq::KernelSet::kReference, 1);
+          for (unsigned threads : {1u, 3u}) {
+            const std::vector<float> got =
+                RunMatmul(axq::MatmulEntry::kAny, w.get(), x.get(), m, n, axq::KernelSet::kDispatched, threads);
+            const int64_t bad = axq_test::FirstFloatMismatch(got.data(), want.data(), m * n);
+            ASSERT_EQ(bad, -1) << "y[" << bad << "] = " << got[bad] << " want " << want[bad];
+          }
+        }
+      }
+    }
+  }
+}
+
+// Random bytes as K-quant weights reach every code, scale and min value
+// (Q6_K scale -128, Q3_K's full 6-bit range, 5th and hmask bits), against
+// activations whose codes sit at +-127; f16 d/dmin fields are set to finite
+// values so that the sums, not NaNs, are compared.
+TEST_P(MatmulOnTarget, KQuantArbitraryBytesMatchTheReference) {
+  axq_test::ScopedTarget target(GetParam());
+  struct Fields { axq_type type; int64_t bytes; int d, dmin; };  // dmin < 0: none
+  const Fields formats[] = {{AXQ_TYPE_Q2_K, 84, 80, 82}, {AXQ_TYPE_Q3_K, 110, 108, -1},
+                            {AXQ_TYPE_Q4_K, 144, 0, 2},  {AXQ_TYPE_Q5_K, 176, 0, 2},
+                            {AXQ_TYPE_Q6_K, 210, 208, -1}};
+  const int64_t m = 19, k = 768;
+  axq_test::Rng rng(77);
+  for (int64_t n : {1, 4, 6}) {
+    std::vector<float> xs(static_cast<size_t>(n * k));
+    for (size_t i = 0; i < xs.size(); ++i) xs[i] = (rng.Next() & 1) != 0 ? 1.0f : -1.0f;  // codes +-127
+    const int64_t xdims[2] = {k, n};
+    axq_tensor_t* x = nullptr;
+    ASSERT_EQ(axq_tensor_from_f32(&x, xs.data(), 2, xdims), AXQ_OK);
+    Tensor xt(x);
+    for (const Fields& f : formats) {
+      SCOPED_TRACE(std::to_string(f.type) + " n=" + std::to_string(n));
+      std::vector<uint8_t> bytes(static_cast<size_t>(m * k / 256 * f.bytes));
+      for (uint8_t& byte : bytes) byte = static_cast<uint8_t>(rng.Next());
+      for (size_t b = 0; b < bytes.size(); b += static_cast<size_t>(f.bytes)) {
+        for (int field : {f.d, f.dmin}) {
+          if (field < 0) continue;
+          bytes[b + field] = static_cast<uint8_t>(rng.Next());
+          // Sign random, exponent 8..15: |value| in [2^-7, 2).
+          bytes[b + field + 1] = static_cast<uint8_t>((rng.Next() & 0x80) | (0x20 + (rng.Next() & 0x1F)));
+        }
+      }
+      const int64_t wdims[2] = {k, m};
+      axq_tensor_t* raw = nullptr;
+      ASSERT_EQ(axq_tensor_from_bytes(&raw, f.type, 2, wdims, bytes.data(), bytes.size()), AXQ_OK)
+          << axq_last_error();
+      Tensor w(raw);
+      const std::vector<float> want =
+          RunMatmul(axq::MatmulEntry::kAny, w.get(), x, m, n, axq::KernelSet::kReference, 1);
+      const std::vector<float> got =
+          RunMatmul(axq::MatmulEntry::kAny, w.get(), x, m, n, axq::KernelSet::kDispatched, 2);
+      const int64_t bad = axq_test::FirstFloatMismatch(got.data(), want.data(), m * n);
+      ASSERT_EQ(bad, -1) << "y[" << bad << "] = " << got[bad] << " want " << want[bad];
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(AllTargets, MatmulOnTarget,
                          ::testing::ValuesIn(axq_test::AvailableTargets()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });

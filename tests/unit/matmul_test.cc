@@ -66,6 +66,8 @@ axq_type Partner(axq_type w) {
     case AXQ_TYPE_Q4_0: case AXQ_TYPE_Q5_0: case AXQ_TYPE_Q8_0: return AXQ_TYPE_Q8_0;
     case AXQ_TYPE_Q4_1: case AXQ_TYPE_Q5_1: return AXQ_TYPE_Q8_1;
     case AXQ_TYPE_TQ1_0: case AXQ_TYPE_TQ2_0: return AXQ_TYPE_Q8_K;
+    case AXQ_TYPE_Q2_K: case AXQ_TYPE_Q3_K: case AXQ_TYPE_Q4_K: case AXQ_TYPE_Q5_K: case AXQ_TYPE_Q6_K:
+      return AXQ_TYPE_Q8_K;
     case AXQ_TYPE_I2_S: return AXQ_TYPE_I8_S;
     default: return w;
   }
@@ -73,7 +75,35 @@ axq_type Partner(axq_type w) {
 
 const axq_type kWeightTypes[] = {AXQ_TYPE_F32,  AXQ_TYPE_F16,   AXQ_TYPE_BF16,  AXQ_TYPE_Q4_0,
                                  AXQ_TYPE_Q4_1, AXQ_TYPE_Q5_0,  AXQ_TYPE_Q5_1,  AXQ_TYPE_Q8_0,
-                                 AXQ_TYPE_TQ1_0, AXQ_TYPE_TQ2_0, AXQ_TYPE_I2_S};
+                                 AXQ_TYPE_TQ1_0, AXQ_TYPE_TQ2_0, AXQ_TYPE_I2_S,  AXQ_TYPE_Q2_K,
+                                 AXQ_TYPE_Q3_K, AXQ_TYPE_Q4_K,  AXQ_TYPE_Q5_K,  AXQ_TYPE_Q6_K};
+
+// For K-quants with a min (Q2_K, Q4_K, Q5_K), per super-block in row order:
+// M = |dmin| * the largest min code, read from the ggml bytes (FORMATS.md
+// §3.1), so that |dmin * m_s| <= M and |d * sc_s * q| <= |w| + M. Their
+// matmul forms the two products d * sc * q * x and dmin * m * x apart and
+// subtracts them, so its error scales with sum (|w| + 2M) |x|, which the
+// test uses as the magnitude. Empty for other types (M = 0).
+std::vector<float> KQuantMinBounds(const axq_tensor_t* w, axq_type type, int64_t blocks) {
+  int64_t block_bytes = 0, dmin_at = 0;
+  float max_code = 0;
+  switch (type) {
+    case AXQ_TYPE_Q2_K: block_bytes = 84; dmin_at = 82; max_code = 15; break;
+    case AXQ_TYPE_Q4_K: block_bytes = 144; dmin_at = 2; max_code = 63; break;
+    case AXQ_TYPE_Q5_K: block_bytes = 176; dmin_at = 2; max_code = 63; break;
+    default: return {};
+  }
+  const auto* bytes = static_cast<const uint8_t*>(axq_tensor_data(w));
+  std::vector<uint8_t> halves(static_cast<size_t>(2 * blocks));
+  for (int64_t b = 0; b < blocks; ++b) std::memcpy(&halves[2 * b], bytes + b * block_bytes + dmin_at, 2);
+  const int64_t dims[1] = {blocks};
+  axq_tensor_t* h = nullptr;
+  EXPECT_EQ(axq_tensor_from_bytes(&h, AXQ_TYPE_F16, 1, dims, halves.data(), halves.size()), AXQ_OK);
+  Tensor owned(h);
+  std::vector<float> bound = Values(h);
+  for (float& v : bound) v = std::fabs(v) * max_code;
+  return bound;
+}
 
 std::vector<float> RunMatmul(const axq_tensor_t* w, const axq_tensor_t* x, int64_t m, int64_t n,
                              uint32_t threads) {
@@ -94,6 +124,12 @@ double BoundUlps(axq_type type, int64_t k) {
     case AXQ_TYPE_F32: case AXQ_TYPE_F16: case AXQ_TYPE_BF16: return static_cast<double>(k / 16 + 6);
     case AXQ_TYPE_TQ1_0: case AXQ_TYPE_TQ2_0: return static_cast<double>(k / 256 + 3);
     case AXQ_TYPE_I2_S: return 4.0;
+    // K-quants: three roundings in each of the two products of a block's
+    // term, one in their difference, k/256 additions, and the test's own
+    // rounded operands (dequantized weights up to three roundings,
+    // activations one); against the magnitude of KQuantMinBounds.
+    case AXQ_TYPE_Q2_K: case AXQ_TYPE_Q3_K: case AXQ_TYPE_Q4_K: case AXQ_TYPE_Q5_K: case AXQ_TYPE_Q6_K:
+      return static_cast<double>(k / 256 + 8);
     default: return static_cast<double>(k / 32 + 3);
   }
 }
@@ -111,6 +147,7 @@ TEST(Matmul, EveryWeightTypeMatchesAFloat64ProductOfItsOperands) {
     Tensor xq = Partner(type) == AXQ_TYPE_F32 ? FromF32(xf, k, n) : Quantize(x32.get(), Partner(type));
     const std::vector<float> xd = Values(xq.get());
     const std::vector<float> y = RunMatmul(w.get(), x32.get(), m, n, 1);
+    const std::vector<float> min_bound = KQuantMinBounds(w.get(), type, m * k / 256);
     double worst = 0.0;
     for (int64_t r = 0; r < n; ++r) {
       for (int64_t c = 0; c < m; ++c) {
@@ -119,6 +156,7 @@ TEST(Matmul, EveryWeightTypeMatchesAFloat64ProductOfItsOperands) {
           const double p = static_cast<double>(wd[c * k + i]) * xd[r * k + i];
           exact += p;
           magnitude += std::fabs(p);
+          if (!min_bound.empty()) magnitude += 2.0 * min_bound[(c * k + i) / 256] * std::fabs(xd[r * k + i]);
         }
         double bound = BoundUlps(type, k) * std::ldexp(magnitude, -24);
         if (type == AXQ_TYPE_Q4_1 || type == AXQ_TYPE_Q5_1) {

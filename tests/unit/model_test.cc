@@ -371,3 +371,78 @@ TEST(Model, RejectsBadArgumentsNamingTheCulprit) {
 }
 
 }  // namespace
+
+namespace {
+
+// An importance matrix in model quantization: each tensor takes the entry
+// of its name, giving the bytes axq_quantize gives with that importance;
+// tensors without one are quantized as usual; a wrong-sized entry fails
+// naming the tensor; mixes and the imatrix go together.
+TEST(Model, QuantizesWithAnImportanceMatrix) {
+  std::vector<std::vector<float>> values;
+  axq_model_t* model = MakeModel(&values);
+  axq_imatrix_t* im = nullptr;
+  ASSERT_EQ(axq_imatrix_create(&im), AXQ_OK);
+  axq_test::Rng rng(5);
+  std::vector<float> x(8 * 64);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = rng.Gaussian() * (i % 64 < 8 ? 10.0f : 0.1f);
+  ASSERT_EQ(axq_imatrix_accumulate(im, "blk.0.attn_q.weight", x.data(), 8, 64), AXQ_OK);
+  std::vector<float> importance(64);
+  ASSERT_EQ(axq_imatrix_values(im, "blk.0.attn_q.weight", importance.data(), 64), AXQ_OK);
+
+  axq_model_quantize_options_t opts;
+  axq_model_quantize_options_init(&opts);
+  opts.type = AXQ_TYPE_Q4_0;
+  opts.imatrix = im;
+  axq_model_t* weighted = nullptr;
+  ASSERT_EQ(axq_model_quantize(&weighted, model, &opts), AXQ_OK) << axq_last_error();
+  opts.imatrix = nullptr;
+  axq_model_t* plain = nullptr;
+  ASSERT_EQ(axq_model_quantize(&plain, model, &opts), AXQ_OK);
+
+  // The weighted tensor equals axq_quantize's with the same importance.
+  const axq_tensor_t* source = axq_model_tensor(model, "blk.0.attn_q.weight");
+  axq_quantize_options_t qopts;
+  axq_quantize_options_init(&qopts);
+  qopts.importance = importance.data();
+  qopts.importance_len = 64;
+  axq_tensor_t* direct = nullptr;
+  ASSERT_EQ(axq_quantize(&direct, source, AXQ_TYPE_Q4_0, &qopts), AXQ_OK);
+  EXPECT_EQ(Bytes(axq_model_tensor(weighted, "blk.0.attn_q.weight")), Bytes(direct));
+  EXPECT_NE(Bytes(axq_model_tensor(weighted, "blk.0.attn_q.weight")),
+            Bytes(axq_model_tensor(plain, "blk.0.attn_q.weight")));
+  EXPECT_EQ(Bytes(axq_model_tensor(weighted, "blk.0.ffn_up.weight")),
+            Bytes(axq_model_tensor(plain, "blk.0.ffn_up.weight")));
+  axq_tensor_destroy(direct);
+  axq_model_destroy(weighted);
+  axq_model_destroy(plain);
+
+  // An entry of the wrong width.
+  ASSERT_EQ(axq_imatrix_accumulate(im, "blk.0.ffn_up.weight", x.data(), 16, 32), AXQ_OK);
+  opts.imatrix = im;
+  axq_model_t* out = nullptr;
+  EXPECT_EQ(axq_model_quantize(&out, model, &opts), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(axq_last_error()).find("blk.0.ffn_up.weight"), std::string::npos) << axq_last_error();
+  EXPECT_EQ(out, nullptr);
+
+  // Mix options: unknown mixes and AXQT files are refused.
+  opts.imatrix = nullptr;
+  opts.mix = 21;
+  EXPECT_EQ(axq_model_quantize(&out, model, &opts), AXQ_ERR_UNKNOWN_TYPE);
+  EXPECT_NE(std::string(axq_last_error()).find("mix"), std::string::npos);
+  opts.mix = AXQ_MIX_Q4_K_M;
+  opts.output_format = AXQ_FORMAT_AXQT;
+  EXPECT_EQ(axq_model_quantize_file("/tmp/never.axqt", "/tmp/never.gguf", &opts), AXQ_ERR_INVALID_ARGUMENT);
+  int32_t mix = 0;
+  EXPECT_EQ(axq_mix_from_name(&mix, "Q4_K_M"), AXQ_OK);
+  EXPECT_EQ(mix, AXQ_MIX_Q4_K_M);
+  EXPECT_EQ(axq_mix_from_name(&mix, "q4_k_x"), AXQ_ERR_UNKNOWN_TYPE);
+  EXPECT_EQ(mix, AXQ_MIX_NONE);
+  EXPECT_EQ(axq_mix_from_name(nullptr, "q6_k"), AXQ_ERR_INVALID_ARGUMENT);
+  EXPECT_STREQ(axq_mix_name(AXQ_MIX_Q6_K), "Q6_K");
+  EXPECT_EQ(axq_mix_name(AXQ_MIX_NONE), nullptr);
+  axq_imatrix_destroy(im);
+  axq_model_destroy(model);
+}
+
+}  // namespace
