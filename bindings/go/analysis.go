@@ -73,9 +73,13 @@ func (t *Tensor) QuantReport(typ Type, opts *QuantizeOptions) (QuantReport, erro
 	if opts != nil {
 		o = *opts
 	}
+	importance, err := o.importance()
+	if err != nil {
+		return QuantReport{}, err
+	}
 	reals := make([]float64, 13)
 	if err := checkStatus(func() int {
-		return raw.Quant_report(h, int(typ), o.Threads, int(o.TernaryRule), -1, reals)
+		return raw.Quant_report(h, int(typ), o.Threads, int(o.TernaryRule), importance, -1, reals)
 	}); err != nil {
 		return QuantReport{}, err
 	}

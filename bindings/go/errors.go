@@ -35,8 +35,8 @@ var (
 	ErrCorruptData     = errors.New("axq: corrupt data")
 	ErrCancelled       = errors.New("axq: cancelled")
 	ErrInternal        = errors.New("axq: internal error")
-	// ErrClosed reports the use of a Tensor, Linear or Model after Close;
-	// it is not a library status.
+	// ErrClosed reports the use of an object (Tensor, Linear, Model,
+	// Imatrix, ...) after Close; it is not a library status.
 	ErrClosed = errors.New("axq: object is closed")
 )
 

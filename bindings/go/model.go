@@ -29,8 +29,9 @@ const (
 // ModelQuantizeOptions choose each tensor's type when a model is
 // quantized: the first rule whose glob matches the name; otherwise 1-D
 // tensors and names containing "norm" (unless Pure) keep their type and
-// the rest get Type; rows the type's block does not divide get Fallback
-// (TypeInvalid: llama.cpp's choice). A nil options means Q4_0 and defaults.
+// the rest get Type (or what Mix gives them); rows the type's block does
+// not divide get Fallback (TypeInvalid: llama.cpp's choice). A nil options
+// means Q4_0 and defaults.
 type ModelQuantizeOptions struct {
 	Type        Type
 	Rules       []string // "GLOB=TYPE", e.g. "*norm*=f32"
@@ -39,6 +40,13 @@ type ModelQuantizeOptions struct {
 	Threads     int // 0 = all cores; results are identical for any value
 	TernaryRule TernaryRule
 	Format      FileFormat // QuantizeFile's output; Quantize ignores it
+	// Mix, when set, replaces Type with llama.cpp's choice per tensor
+	// (GGUF output only). MixNone and the zero value mean no mix.
+	Mix Mix
+	// Imatrix, if not nil, gives each tensor quantized to a type with a
+	// weighted quantizer the importance of its entry of the same name, as
+	// llama-quantize --imatrix does. It is only read during the call.
+	Imatrix *Imatrix
 }
 
 // ModelSummary gives a model's size: CompressionRatio = F32Bytes / Bytes,
@@ -192,8 +200,19 @@ func modelOptions(opts *ModelQuantizeOptions) (ModelQuantizeOptions, string, err
 	if opts != nil {
 		o = *opts
 	}
+	if o.Mix == 0 { // the zero value; 0 is no mix's id
+		o.Mix = MixNone
+	}
 	rules, err := ruleText(o.Rules)
 	return o, rules, err
+}
+
+// imatrixHandle is the C handle of an optional imatrix (nil for none).
+func imatrixHandle(im *Imatrix) (raw.Struct_SS_axq_imatrix, error) {
+	if im == nil {
+		return nil, nil
+	}
+	return im.handle()
 }
 
 func boolInt(b bool) int {
@@ -215,9 +234,14 @@ func (m *Model) Quantize(opts *ModelQuantizeOptions) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	imh, err := imatrixHandle(o.Imatrix)
+	if err != nil {
+		return nil, err
+	}
+	defer runtime.KeepAlive(o.Imatrix)
 	return checkModel(func() raw.Struct_SS_axq_model {
 		return raw.Model_quantize(h, int(o.Type), rules, boolInt(o.Pure), int(o.Fallback), o.Threads,
-			int(o.TernaryRule))
+			int(o.TernaryRule), int(o.Mix), imh)
 	})
 }
 
@@ -229,9 +253,14 @@ func QuantizeFile(outPath, inPath string, opts *ModelQuantizeOptions) error {
 	if err != nil {
 		return err
 	}
+	imh, err := imatrixHandle(o.Imatrix)
+	if err != nil {
+		return err
+	}
+	defer runtime.KeepAlive(o.Imatrix)
 	return checkStatus(func() int {
 		return raw.Model_quantize_file(outPath, inPath, int(o.Type), rules, boolInt(o.Pure), int(o.Fallback),
-			o.Threads, int(o.TernaryRule), int(o.Format))
+			o.Threads, int(o.TernaryRule), int(o.Format), int(o.Mix), imh)
 	})
 }
 

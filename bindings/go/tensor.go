@@ -146,6 +146,21 @@ const (
 type QuantizeOptions struct {
 	Threads     int // 0 = all cores; results are identical for any value
 	TernaryRule TernaryRule
+	// Importance is nil, or the importance of each column (finite, >= 0):
+	// dims[0] values for every row, or dims[0]*dims[2] for a 3-D tensor,
+	// one run per matrix (an imatrix entry's Values). Q2_K..Q6_K, Q4_0,
+	// Q4_1, Q5_0 and Q5_1 then minimise the importance-weighted error, as
+	// ggml does with an imatrix; other types check it and ignore it.
+	Importance []float32
+}
+
+// importance checks that a given importance is not empty: the C helper
+// takes an empty one for none.
+func (o *QuantizeOptions) importance() ([]float32, error) {
+	if o.Importance != nil && len(o.Importance) == 0 {
+		return nil, &Error{Status: StatusInvalidArgument, Message: "importance: empty (nil for none)"}
+	}
+	return o.Importance, nil
 }
 
 // Quantize makes a new tensor of type typ from this F32 tensor.
@@ -159,8 +174,12 @@ func (t *Tensor) Quantize(typ Type, opts *QuantizeOptions) (*Tensor, error) {
 	if opts != nil {
 		o = *opts
 	}
+	importance, err := o.importance()
+	if err != nil {
+		return nil, err
+	}
 	return checkHandle(func() raw.Struct_SS_axq_tensor {
-		return raw.Quantize(h, int(typ), o.Threads, int(o.TernaryRule))
+		return raw.Quantize(h, int(typ), o.Threads, int(o.TernaryRule), importance)
 	})
 }
 

@@ -16,5 +16,5 @@ if [ "$mode" = bench ]; then
   exec java -Djava.library.path="$jni" -cp "$work/classes:$jar" org.axq.OverheadBench
 fi
 java -Xcheck:jni -Djava.library.path="$jni" -cp "$work/classes:$jar:$cp" \
-  org.junit.runner.JUnitCore org.axq.AxqTest org.axq.LinearModelTest org.axq.ToolkitTest
+  org.junit.runner.JUnitCore org.axq.AxqTest org.axq.LinearModelTest org.axq.ToolkitTest org.axq.ImatrixTest
 java -Djava.library.path="$jni" -cp "$work/classes:$jar" Example

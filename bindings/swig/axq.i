@@ -36,6 +36,7 @@
 %include "axq/calibrate.h"
 %include "axq/intquant.h"
 %include "axq/floatquant.h"
+%include "axq/imatrix.h"
 
 /* The handle stays opaque; creators and destroyers are marked. */
 %rename("%s") axq_tensor;
@@ -170,6 +171,22 @@
 %rename("%s") nf4_from_parts;
 %rename("%s") nf4_dynamic_map;
 
+%rename("%s") axq_imatrix;
+%newobject imatrix_create;
+%newobject imatrix_load;
+%delobject imatrix_destroy;
+%rename("%s") imatrix_create;
+%rename("%s") imatrix_load;
+%rename("%s") imatrix_destroy;
+%rename("%s") imatrix_save;
+%rename("%s") imatrix_accumulate;
+%rename("%s") imatrix_count;
+%rename("%s") imatrix_name;
+%rename("%s") imatrix_columns;
+%rename("%s") imatrix_values;
+%rename("%s") mix_from_name;
+%rename("%s") mix_name;
+
 %{
 /* Status of the last helper on this thread that returned a handle. */
 static __thread int axq_binding_status;
@@ -206,6 +223,25 @@ static axq_nf4_tensor_t *axq_binding_nf4(axq_status s, axq_nf4_tensor_t *t) {
   return s == AXQ_OK ? t : NULL;
 }
 
+static axq_imatrix_t *axq_binding_imatrix(axq_status s, axq_imatrix_t *im) {
+  axq_binding_status = (int)s;
+  return s == AXQ_OK ? im : NULL;
+}
+
+/* Quantize options with an importance per column: an empty array is none
+   (the language layers reject an empty array a caller passed explicitly). */
+static axq_quantize_options_t axq_binding_quantize_options(int n_threads, int ternary_rule,
+                                                           const float *importance,
+                                                           size_t importance_len) {
+  axq_quantize_options_t opts;
+  axq_quantize_options_init(&opts);
+  opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
+  opts.ternary_rule = (uint32_t)ternary_rule;
+  opts.importance = importance_len == 0 ? NULL : importance;
+  opts.importance_len = (int64_t)importance_len;
+  return opts;
+}
+
 /* A tensor the library owns (a model's, a layer's weight) as a copy the
    binding owns, so that no language object ever frees library memory. */
 static axq_tensor_t *axq_binding_copy(const axq_tensor_t *borrowed) {
@@ -224,9 +260,11 @@ static axq_tensor_t *axq_binding_copy(const axq_tensor_t *borrowed) {
   return axq_binding_handle(s, t);
 }
 
+/* mix: an axq_mix (-1: none); imatrix: NULL for none. */
 static axq_model_quantize_options_t axq_binding_model_options(int type, const char *rules, int pure,
                                                               int fallback_type, int n_threads,
-                                                              int ternary_rule) {
+                                                              int ternary_rule, int mix,
+                                                              const axq_imatrix_t *imatrix) {
   axq_model_quantize_options_t opts;
   axq_model_quantize_options_init(&opts);
   opts.type = (int32_t)type;
@@ -235,6 +273,8 @@ static axq_model_quantize_options_t axq_binding_model_options(int type, const ch
   opts.fallback_type = (int32_t)fallback_type;
   opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
   opts.ternary_rule = (uint32_t)ternary_rule;
+  opts.mix = (int32_t)mix;
+  opts.imatrix = imatrix;
   return opts;
 }
 
@@ -381,12 +421,13 @@ int64_t i8s_row(const axq_tensor_t *t, int64_t row, uint8_t *out, size_t out_len
   ints[0] = sum;
   return k;
 }
-axq_tensor_t *quantize(const axq_tensor_t *src, int type, int n_threads, int ternary_rule) {
-  axq_quantize_options_t opts;
+/* importance: one value per column (see axq_quantize_options_t), or
+   empty for none. */
+axq_tensor_t *quantize(const axq_tensor_t *src, int type, int n_threads, int ternary_rule,
+                       const float *importance, size_t importance_len) {
+  const axq_quantize_options_t opts =
+      axq_binding_quantize_options(n_threads, ternary_rule, importance, importance_len);
   axq_tensor_t *t = NULL;
-  axq_quantize_options_init(&opts);
-  opts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
-  opts.ternary_rule = (uint32_t)ternary_rule;
   const axq_status s = axq_quantize(&t, src, (axq_type)type, &opts);
   return axq_binding_handle(s, t);
 }
@@ -514,11 +555,12 @@ axq_tensor_t *model_tensor(const axq_model_t *m, const char *name) {
   return axq_binding_copy(t);
 }
 /* rules: NULL or "GLOB=TYPE" entries separated by ';' or newlines;
-   fallback_type -1: llama.cpp's choice. */
+   fallback_type -1: llama.cpp's choice; mix -1: none; imatrix NULL: none. */
 axq_model_t *model_quantize(const axq_model_t *m, int type, const char *rules, int pure,
-                            int fallback_type, int n_threads, int ternary_rule) {
-  const axq_model_quantize_options_t opts =
-      axq_binding_model_options(type, rules, pure, fallback_type, n_threads, ternary_rule);
+                            int fallback_type, int n_threads, int ternary_rule, int mix,
+                            const axq_imatrix_t *imatrix) {
+  const axq_model_quantize_options_t opts = axq_binding_model_options(
+      type, rules, pure, fallback_type, n_threads, ternary_rule, mix, imatrix);
   axq_model_t *q = NULL;
   const axq_status s = axq_model_quantize(&q, m, &opts);
   return axq_binding_model(s, q);
@@ -562,9 +604,9 @@ double model_bits_per_weight(const axq_model_t *m) {
 /* File to file: a status. */
 int model_quantize_file(const char *out_path, const char *in_path, int type, const char *rules,
                         int pure, int fallback_type, int n_threads, int ternary_rule,
-                        int output_format) {
-  axq_model_quantize_options_t opts =
-      axq_binding_model_options(type, rules, pure, fallback_type, n_threads, ternary_rule);
+                        int output_format, int mix, const axq_imatrix_t *imatrix) {
+  axq_model_quantize_options_t opts = axq_binding_model_options(
+      type, rules, pure, fallback_type, n_threads, ternary_rule, mix, imatrix);
   opts.output_format = (uint32_t)output_format;
   return (int)axq_model_quantize_file(out_path, in_path, &opts);
 }
@@ -634,14 +676,13 @@ int error_stats(const float *src, size_t src_len, const float *approx, size_t ap
 /* reals[0..3] = elements, bytes, bits_per_weight, compression_ratio, then
    the error statistics as error_stats gives them (reals[4..12]); a status. */
 int quant_report(const axq_tensor_t *t, int type, int n_threads, int ternary_rule,
-                 double outlier_threshold, double *reals, size_t reals_len) {
+                 const float *importance, size_t importance_len, double outlier_threshold,
+                 double *reals, size_t reals_len) {
   const axq_error_stats_options_t sopts = axq_binding_stats_options(outlier_threshold, n_threads);
-  axq_quantize_options_t qopts;
+  const axq_quantize_options_t qopts =
+      axq_binding_quantize_options(n_threads, ternary_rule, importance, importance_len);
   axq_quant_report_t report;
   axq_status s;
-  axq_quantize_options_init(&qopts);
-  qopts.n_threads = (uint32_t)(n_threads < 0 ? 0 : n_threads);
-  qopts.ternary_rule = (uint32_t)ternary_rule;
   memset(&report, 0, sizeof(report));
   report.struct_size = sizeof(report);
   report.error.struct_size = sizeof(report.error);
@@ -1064,5 +1105,61 @@ axq_nf4_tensor_t *nf4_from_parts(int kind, int block_size, int double_quant, int
 /* The 256 entries of the dynamic map (dst holds 256); a status. */
 int nf4_dynamic_map(float *dst, size_t dst_len) {
   return (int)axq_4bit_dynamic_map(dst, dst_len);
+}
+
+/* llama.cpp's mixes: the mix called name (a value >= 1; AXQ_MIX_NONE is
+   never a result), or a negative status. */
+int64_t mix_from_name(const char *name) {
+  int32_t mix = AXQ_MIX_NONE;
+  const axq_status s = axq_mix_from_name(&mix, name);
+  return s == AXQ_OK ? (int64_t)mix : (int64_t)s;
+}
+/* NULL for AXQ_MIX_NONE and unknown values. */
+const char *mix_name(int mix) { return axq_mix_name((int32_t)mix); }
+
+/* Importance matrices. (Arrays come before names: see model_dequantize.) */
+axq_imatrix_t *imatrix_create(void) {
+  axq_imatrix_t *im = NULL;
+  const axq_status s = axq_imatrix_create(&im);
+  return axq_binding_imatrix(s, im);
+}
+axq_imatrix_t *imatrix_load(const char *path) {
+  axq_imatrix_t *im = NULL;
+  const axq_status s = axq_imatrix_load(&im, path);
+  return axq_binding_imatrix(s, im);
+}
+void imatrix_destroy(axq_imatrix_t *im) { axq_imatrix_destroy(im); }
+int imatrix_save(const axq_imatrix_t *im, const char *path) {
+  return (int)axq_imatrix_save(im, path);
+}
+/* x (src) holds rows x cols values; a status. */
+int imatrix_accumulate(axq_imatrix_t *im, const float *src, size_t src_len, int64_t rows,
+                       int64_t cols, const char *name) {
+  /* The language layers check the length with their own messages; this
+     keeps a caller of the raw layer from reading past its array. */
+  if (rows > 0 && cols > 0 &&
+      ((uint64_t)src_len % (uint64_t)cols != 0 || (uint64_t)src_len / (uint64_t)cols != (uint64_t)rows)) {
+    return (int)AXQ_ERR_INVALID_ARGUMENT;
+  }
+  return (int)axq_imatrix_accumulate(im, name, src, rows, cols);
+}
+/* The entry count, or a negative status. */
+int64_t imatrix_count(const axq_imatrix_t *im) {
+  const size_t n = axq_imatrix_count(im);
+  return im == NULL ? (int64_t)AXQ_ERR_INVALID_ARGUMENT : (int64_t)n;
+}
+const char *imatrix_name(const axq_imatrix_t *im, int64_t i) {
+  return i < 0 ? NULL : axq_imatrix_name(im, (size_t)i);
+}
+/* The columns of entry name, or a negative status. */
+int64_t imatrix_columns(const axq_imatrix_t *im, const char *name) {
+  int64_t cols = 0;
+  const axq_status s = axq_imatrix_columns(im, name, &cols);
+  return s == AXQ_OK ? cols : (int64_t)s;
+}
+/* The importance values of entry name into dst (exactly its columns); a
+   status. */
+int imatrix_values(const axq_imatrix_t *im, float *dst, size_t dst_len, const char *name) {
+  return (int)axq_imatrix_values(im, name, dst, (int64_t)dst_len);
 }
 %}

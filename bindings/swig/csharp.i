@@ -4,7 +4,8 @@
    fills. Every wrapper that pins needs the unsafe modifier. */
 %include <arrays_csharp.i>
 
-%apply float FIXED[] { const float *src, float *dst, const float *bias, const float *approx };
+%apply float FIXED[] { const float *src, float *dst, const float *bias, const float *approx,
+                        const float *importance };
 %apply double FIXED[] { double *reals };
 %apply unsigned char FIXED[] { const uint8_t *bytes, uint8_t *out, const uint8_t *codes };
 /* int64_t is C long here (-DSWIGWORDSIZE64), 64-bit like C#'s long. */
@@ -53,6 +54,9 @@ CSHARP_ARRAYS_FIXED(int64_t, long)
 %csmethodmodifiers nf4_parts_floats "public unsafe";
 %csmethodmodifiers nf4_from_parts "public unsafe";
 %csmethodmodifiers nf4_dynamic_map "public unsafe";
+%csmethodmodifiers quantize "public unsafe";
+%csmethodmodifiers imatrix_accumulate "public unsafe";
+%csmethodmodifiers imatrix_values "public unsafe";
 
 /* The generated layer is internal to the Axq assembly. */
 %pragma(csharp) moduleclassmodifiers="internal class"

@@ -20,5 +20,6 @@ AXQ_GO_SLICE(int64_t *, ints, ints_len, []int64)
 AXQ_GO_SLICE(const float *, approx, approx_len, []float32)
 AXQ_GO_SLICE(double *, reals, reals_len, []float64)
 AXQ_GO_SLICE(const uint8_t *, codes, codes_len, []byte)
+AXQ_GO_SLICE(const float *, importance, importance_len, []float32)
 
 %include "axq.i"

@@ -37,6 +37,7 @@ AXQ_JAVA_ARRAY(int64_t *, ints, ints_len, long[], jlongArray, 0)
 AXQ_JAVA_ARRAY(const float *, approx, approx_len, float[], jfloatArray, JNI_ABORT)
 AXQ_JAVA_ARRAY(double *, reals, reals_len, double[], jdoubleArray, 0)
 AXQ_JAVA_ARRAY(const uint8_t *, codes, codes_len, byte[], jbyteArray, JNI_ABORT)
+AXQ_JAVA_ARRAY(const float *, importance, importance_len, float[], jfloatArray, JNI_ABORT)
 
 /* Direct NIO buffers: their memory from position() for remaining()
    elements (the org.axq layer checks that they are direct and in native

@@ -41,6 +41,35 @@ public enum AxqType {
   I8_S = 37,
 }
 
+/// <summary>
+/// llama.cpp's quantization mixes (llama-quantize's file types, with
+/// llama_ftype's numbers). In QuantizeOptions.Mix a mix gives every tensor
+/// the type llama_model_quantize would, by the tensor's GGUF name and layer.
+/// Names: Quantizer.MixName and Quantizer.ParseMix.
+/// </summary>
+public enum Mix {
+  /// <summary>No mix: the type and the rules decide.</summary>
+  None = -1,
+  F16 = 1,
+  Q4_0 = 2,
+  Q4_1 = 3,
+  Q8_0 = 7,
+  Q5_0 = 8,
+  Q5_1 = 9,
+  Q2_K = 10,
+  Q3_K_S = 11,
+  Q3_K_M = 12,
+  Q3_K_L = 13,
+  Q4_K_S = 14,
+  Q4_K_M = 15,
+  Q5_K_S = 16,
+  Q5_K_M = 17,
+  Q6_K = 18,
+  BF16 = 32,
+  TQ1_0 = 36,
+  TQ2_0 = 37,
+}
+
 /// <summary>How I2_S, TQ1_0 and TQ2_0 map floats to trits.</summary>
 public enum TernaryRule {
   /// <summary>The reference implementations' own rule (bitnet.cpp, ggml).</summary>

@@ -71,11 +71,15 @@ public sealed class QuantReport {
   }
 
   /// <summary>Quantizes the F32 tensor src to type, expands it back and compares; threads 0 = all cores.</summary>
-  public static QuantReport Of(Tensor src, AxqType type, int threads = 0) {
+  public static QuantReport Of(Tensor src, AxqType type, int threads = 0) => Of(src, type, null, threads);
+
+  /// <summary>The same with an importance per column (null: none), quantized as Tensor.Quantize does.</summary>
+  public static QuantReport Of(Tensor src, AxqType type, float[] importance, int threads = 0) {
     if (src == null) throw new ArgumentNullException(nameof(src));
+    float[] imp = Tensor.ImportanceArray(importance);
     double[] reals = new double[13];
-    src.Use(h => Native.Check(AxqNative.quant_report(h, (int)type, threads, (int)TernaryRule.Reference, -1,
-                                                     reals, (ulong)reals.Length)));
+    src.Use(h => Native.Check(AxqNative.quant_report(h, (int)type, threads, (int)TernaryRule.Reference, imp,
+                                                     (ulong)imp.Length, -1, reals, (ulong)reals.Length)));
     return new QuantReport(type, reals);
   }
 }

@@ -5,12 +5,6 @@ using Axq.Internal;
 
 namespace Axq {
 
-/// <summary>
-/// Which type each tensor of a model gets, first match wins: a rule whose
-/// glob matches the name; else tensors of one dim and tensors named
-/// "*norm*" (unless Pure) keep theirs and the rest get Type; a type whose
-/// block does not divide the row length gives way to FallbackType.
-/// </summary>
 /// <summary>Model file formats Model.QuantizeFile writes.</summary>
 public enum FileFormat {
   /// <summary>GGUF v3 as llama.cpp reads it: the recommended format.</summary>
@@ -19,6 +13,13 @@ public enum FileFormat {
   Axqt = 1,
 }
 
+/// <summary>
+/// Which type each tensor of a model gets, first match wins: a rule whose
+/// glob matches the name; else tensors of one dim and tensors named
+/// "*norm*" (unless Pure) keep theirs and the rest get Type (or what Mix
+/// gives them); a type whose block does not divide the row length gives way
+/// to FallbackType.
+/// </summary>
 public sealed class QuantizeOptions {
   /// <summary>The default target type; Q4_0 unless set.</summary>
   public AxqType Type { get; set; } = AxqType.Q4_0;
@@ -45,6 +46,20 @@ public sealed class QuantizeOptions {
 
   /// <summary>The file format Model.QuantizeFile writes; Gguf unless set.</summary>
   public FileFormat OutputFormat { get; set; } = FileFormat.Gguf;
+
+  /// <summary>A llama.cpp mix: when not None (the default), it replaces Type with llama.cpp's choice per tensor. GGUF output only.</summary>
+  public Mix Mix { get; set; } = Mix.None;
+
+  /// <summary>
+  /// An importance matrix (null, the default: none): each tensor quantized to
+  /// a type with a weighted quantizer takes the importance of its entry of the
+  /// same name, as llama-quantize --imatrix does. The options refer to it (no
+  /// copy): it must not be disposed before the quantization that uses them.
+  /// </summary>
+  public Imatrix Imatrix { get; set; }
+
+  /// <summary>Runs fn with the imatrix's live handle, or null for none.</summary>
+  internal T WithImatrix<T>(Func<SWIGTYPE_p_axq_imatrix, T> fn) => Imatrix != null ? Imatrix.Use(fn) : fn(null);
 
   /// <summary>The rules as the C layer takes them: null for none.</summary>
   internal string JoinedRules() {
@@ -180,8 +195,9 @@ public sealed class Model : IDisposable {
   public Model Quantize(QuantizeOptions options = null) {
     QuantizeOptions o = options ?? new QuantizeOptions();
     string rules = o.JoinedRules();
-    return Use(m => Wrap(AxqNative.model_quantize(m, (int)o.Type, rules, o.Pure ? 1 : 0, o.FallbackId, o.Threads,
-                                                  (int)o.TernaryRule)));
+    return Use(m => o.WithImatrix(im => Wrap(AxqNative.model_quantize(m, (int)o.Type, rules, o.Pure ? 1 : 0,
+                                                                      o.FallbackId, o.Threads, (int)o.TernaryRule,
+                                                                      (int)o.Mix, im))));
   }
 
   /// <summary>
@@ -212,8 +228,10 @@ public sealed class Model : IDisposable {
     if (outPath == null) throw new ArgumentNullException(nameof(outPath));
     if (inPath == null) throw new ArgumentNullException(nameof(inPath));
     QuantizeOptions o = options ?? new QuantizeOptions();
-    Native.Check(AxqNative.model_quantize_file(outPath, inPath, (int)o.Type, o.JoinedRules(), o.Pure ? 1 : 0,
-                                               o.FallbackId, o.Threads, (int)o.TernaryRule, (int)o.OutputFormat));
+    string rules = o.JoinedRules();
+    o.WithImatrix(im => Native.Check(AxqNative.model_quantize_file(outPath, inPath, (int)o.Type, rules, o.Pure ? 1 : 0,
+                                                                   o.FallbackId, o.Threads, (int)o.TernaryRule,
+                                                                   (int)o.OutputFormat, (int)o.Mix, im)));
   }
 
   /// <summary>Every tensor of a GGUF or safetensors file expanded to type (F32, F16 or BF16) into a GGUF file.</summary>

@@ -70,6 +70,15 @@ public static class Quantizer {
     return (AxqType)Native.Check(AxqNative.type_from_name(name));
   }
 
+  /// <summary>llama-quantize's name of a mix ("Q4_K_M"), or null for Mix.None and values libaxq does not know.</summary>
+  public static string MixName(Mix mix) => AxqNative.mix_name((int)mix);
+
+  /// <summary>Parses a mix name as llama-quantize spells it, case-insensitively ("Q4_K_M", "q6_k").</summary>
+  public static Mix ParseMix(string name) {
+    if (name == null) throw new ArgumentNullException(nameof(name));
+    return (Mix)Native.Check(AxqNative.mix_from_name(name));
+  }
+
   /// <summary>The SIMD target the kernels run on now, e.g. "AVX3_DL".</summary>
   public static string SimdTarget => AxqNative.simd_target_name();
 

@@ -109,7 +109,27 @@ public sealed class Tensor : IDisposable {
 
   /// <summary>Quantizes this F32 tensor; threads 0 = all cores (same results for any value).</summary>
   public Tensor Quantize(AxqType type, int threads = 0, TernaryRule rule = TernaryRule.Reference) {
-    return Use(h => Wrap(AxqNative.quantize(h, (int)type, threads, (int)rule)));
+    return Quantize(type, null, threads, rule);
+  }
+
+  /// <summary>
+  /// Quantizes this F32 tensor minimising the error weighted by importance:
+  /// null (none), or the importance of each column (finite, >= 0), Dims[0]
+  /// values for every row or Dims[0] * Dims[2] for a 3-D tensor, one run per
+  /// matrix (an Imatrix entry's Values). Q2_K..Q6_K, Q4_0, Q4_1, Q5_0 and
+  /// Q5_1 use it as ggml does with an imatrix; other types check it and
+  /// ignore it.
+  /// </summary>
+  public Tensor Quantize(AxqType type, float[] importance, int threads = 0, TernaryRule rule = TernaryRule.Reference) {
+    float[] imp = ImportanceArray(importance);
+    return Use(h => Wrap(AxqNative.quantize(h, (int)type, threads, (int)rule, imp, (ulong)imp.Length)));
+  }
+
+  /// <summary>The array the C layer takes: empty for none, so an empty array a caller passes is refused here.</summary>
+  internal static float[] ImportanceArray(float[] importance) {
+    if (importance == null) return new float[0];
+    if (importance.Length == 0) throw new AxqException(AxqStatus.InvalidArgument, "importance: empty (null for none)");
+    return importance;
   }
 
   /// <summary>A new F32 tensor with this tensor's values.</summary>

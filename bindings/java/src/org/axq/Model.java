@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.axq.internal.AxqNative;
+import org.axq.internal.SWIGTYPE_p_axq_imatrix;
 import org.axq.internal.SWIGTYPE_p_axq_model;
 
 /**
@@ -41,9 +42,9 @@ public final class Model extends NativeObject<SWIGTYPE_p_axq_model> {
   /**
    * Which type each tensor gets, first match wins: a rule whose glob matches
    * the name; else tensors of one dim and tensors named "*norm*" (unless
-   * pure) keep theirs and the rest get type; a type whose block does not
-   * divide the row length gives way to fallbackType. Every setter returns
-   * this.
+   * pure) keep theirs and the rest get type (or what mix gives them); a
+   * type whose block does not divide the row length gives way to
+   * fallbackType. Every setter returns this.
    */
   public static final class QuantizeOptions {
     private AxqType type = AxqType.Q4_0;
@@ -53,6 +54,8 @@ public final class Model extends NativeObject<SWIGTYPE_p_axq_model> {
     private int threads;
     private Tensor.TernaryRule ternaryRule = Tensor.TernaryRule.REFERENCE;
     private FileFormat outputFormat = FileFormat.GGUF;
+    private Mix mix = Mix.NONE;
+    private Imatrix imatrix;
 
     /** The default target type; Q4_0 unless set. */
     public QuantizeOptions type(AxqType type) {
@@ -141,6 +144,35 @@ public final class Model extends NativeObject<SWIGTYPE_p_axq_model> {
       return outputFormat;
     }
 
+    /**
+     * A llama.cpp mix: when not NONE (the default), it replaces type with
+     * llama.cpp's choice per tensor. GGUF output only.
+     */
+    public QuantizeOptions mix(Mix mix) {
+      this.mix = Objects.requireNonNull(mix, "mix");
+      return this;
+    }
+
+    public Mix mix() {
+      return mix;
+    }
+
+    /**
+     * An importance matrix (null, the default: none): each tensor quantized
+     * to a type with a weighted quantizer takes the importance of its entry
+     * of the same name, as llama-quantize --imatrix does. The options refer
+     * to it (no copy): it must stay open until the quantization that uses
+     * them returns.
+     */
+    public QuantizeOptions imatrix(Imatrix imatrix) {
+      this.imatrix = imatrix;
+      return this;
+    }
+
+    public Imatrix imatrix() {
+      return imatrix;
+    }
+
     /** The rules as the C layer takes them: null for none. */
     String joinedRules() {
       return rules.isEmpty() ? null : String.join(";", rules);
@@ -148,6 +180,11 @@ public final class Model extends NativeObject<SWIGTYPE_p_axq_model> {
 
     int fallbackId() {
       return fallbackType != null ? fallbackType.id() : -1; // -1: AXQ_TYPE_INVALID
+    }
+
+    /** The imatrix's handle, or null for none (IllegalStateException if it is closed). */
+    SWIGTYPE_p_axq_imatrix imatrixHandle() {
+      return imatrix != null ? imatrix.handle() : null;
     }
   }
 
@@ -232,7 +269,7 @@ public final class Model extends NativeObject<SWIGTYPE_p_axq_model> {
   public Model quantize(QuantizeOptions opts) {
     QuantizeOptions o = opts != null ? opts : new QuantizeOptions();
     return new Model(Native.checkHandle(AxqNative.model_quantize(handle(), o.type.id(), o.joinedRules(),
-        o.pure ? 1 : 0, o.fallbackId(), o.threads, o.ternaryRule.code())));
+        o.pure ? 1 : 0, o.fallbackId(), o.threads, o.ternaryRule.code(), o.mix.id(), o.imatrixHandle())));
   }
 
   /**
@@ -263,7 +300,7 @@ public final class Model extends NativeObject<SWIGTYPE_p_axq_model> {
     QuantizeOptions o = opts != null ? opts : new QuantizeOptions();
     Native.load();
     Native.check(AxqNative.model_quantize_file(outPath, inPath, o.type.id(), o.joinedRules(), o.pure ? 1 : 0,
-        o.fallbackId(), o.threads, o.ternaryRule.code(), o.outputFormat.code()));
+        o.fallbackId(), o.threads, o.ternaryRule.code(), o.outputFormat.code(), o.mix.id(), o.imatrixHandle()));
   }
 
   /** Every tensor of a GGUF or safetensors file expanded to type (F32, F16 or BF16) into a GGUF file. */

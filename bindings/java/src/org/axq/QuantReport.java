@@ -28,9 +28,18 @@ public final class QuantReport {
 
   /** Quantizes the F32 tensor src to type (on all cores), expands it back and compares. */
   public static QuantReport of(Tensor src, AxqType type) {
+    return of(src, type, null);
+  }
+
+  /**
+   * The same with an importance per column (null: none), quantized as
+   * {@link Tensor#quantize(AxqType, float[])} does.
+   */
+  public static QuantReport of(Tensor src, AxqType type, float[] importance) {
     Objects.requireNonNull(src, "src");
     double[] reals = new double[13];
-    Native.check(AxqNative.quant_report(src.handle(), type.id(), 0, Tensor.TernaryRule.REFERENCE.code(), -1, reals));
+    Native.check(AxqNative.quant_report(src.handle(), type.id(), 0, Tensor.TernaryRule.REFERENCE.code(),
+        Tensor.importanceArray(importance), -1, reals));
     return new QuantReport(type, reals);
   }
 }

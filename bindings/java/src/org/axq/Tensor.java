@@ -82,7 +82,34 @@ public final class Tensor extends NativeObject<SWIGTYPE_p_axq_tensor> {
    * for any value); rule: how I2_S, TQ1_0 and TQ2_0 choose their trits.
    */
   public Tensor quantize(AxqType type, int threads, TernaryRule rule) {
-    return new Tensor(Native.checkHandle(AxqNative.quantize(handle(), type.id(), threads, rule.code())));
+    return quantize(type, threads, rule, null);
+  }
+
+  /** Quantizes this F32 tensor on all cores with an importance per column (see below). */
+  public Tensor quantize(AxqType type, float[] importance) {
+    return quantize(type, 0, TernaryRule.REFERENCE, importance);
+  }
+
+  /**
+   * Quantizes this F32 tensor minimising the error weighted by importance:
+   * null (none), or the importance of each column (finite, >= 0), dims[0]
+   * values for every row or dims[0] * dims[2] for a 3-D tensor, one run per
+   * matrix (an {@link Imatrix} entry's values). Q2_K..Q6_K, Q4_0, Q4_1,
+   * Q5_0 and Q5_1 use it as ggml does with an imatrix; other types check it
+   * and ignore it.
+   */
+  public Tensor quantize(AxqType type, int threads, TernaryRule rule, float[] importance) {
+    return new Tensor(Native.checkHandle(
+        AxqNative.quantize(handle(), type.id(), threads, rule.code(), importanceArray(importance))));
+  }
+
+  /** The array the C layer takes: empty for none, so an empty array a caller passes is refused here. */
+  static float[] importanceArray(float[] importance) {
+    if (importance == null) return new float[0];
+    if (importance.length == 0) {
+      throw new AxqException(AxqStatus.INVALID_ARGUMENT, "importance: empty (null for none)");
+    }
+    return importance;
   }
 
   /** A new F32 tensor with this tensor's values. */
