@@ -15,9 +15,10 @@ namespace axq_tool {
 namespace {
 
 // Ternary types use the absmean rule here (see DemoMatmul for why).
-const axq_type kDemoTypes[] = {AXQ_TYPE_F32,  AXQ_TYPE_F16,  AXQ_TYPE_BF16,  AXQ_TYPE_Q8_0,
-                               AXQ_TYPE_Q8_1, AXQ_TYPE_Q5_1, AXQ_TYPE_Q5_0,  AXQ_TYPE_Q4_1,
-                               AXQ_TYPE_Q4_0, AXQ_TYPE_TQ2_0, AXQ_TYPE_TQ1_0, AXQ_TYPE_I2_S};
+const axq_type kDemoTypes[] = {AXQ_TYPE_F32,  AXQ_TYPE_F16,  AXQ_TYPE_BF16, AXQ_TYPE_Q8_0,  AXQ_TYPE_Q8_1,
+                               AXQ_TYPE_Q6_K, AXQ_TYPE_Q5_1, AXQ_TYPE_Q5_K, AXQ_TYPE_Q5_0,  AXQ_TYPE_Q4_1,
+                               AXQ_TYPE_Q4_K, AXQ_TYPE_Q4_0, AXQ_TYPE_Q3_K, AXQ_TYPE_Q2_K,  AXQ_TYPE_TQ2_0,
+                               AXQ_TYPE_TQ1_0, AXQ_TYPE_I2_S};
 
 constexpr int64_t kDemoBatch = 8;  // activation rows of the matmul part
 
@@ -67,6 +68,8 @@ int DemoMatmul(const DemoOptions& options, const axq_tensor_t* w32) {
   };
   const Case cases[] = {{"q4_0", AXQ_TYPE_Q4_0, false},
                         {"q4_0 repacked", AXQ_TYPE_Q4_0, true},
+                        {"q4_K", AXQ_TYPE_Q4_K, false},
+                        {"q6_K", AXQ_TYPE_Q6_K, false},
                         {"i2_s absmean", AXQ_TYPE_I2_S, false}};
   for (const Case& c : cases) {
     axq_quantize_options_t qopts;

@@ -69,8 +69,9 @@ void Shapes(benchmark::internal::Benchmark* b) {
 
 int Register() {
   benchmark::RegisterBenchmark("MemoryRead", BM_MemoryReadThreads)->Apply(Shapes);
-  for (axq_type type : {AXQ_TYPE_F16, AXQ_TYPE_BF16, AXQ_TYPE_Q8_0, AXQ_TYPE_Q8_1, AXQ_TYPE_Q4_0,
-                        AXQ_TYPE_Q4_1, AXQ_TYPE_Q5_0, AXQ_TYPE_Q5_1}) {
+  for (axq_type type : {AXQ_TYPE_F16, AXQ_TYPE_BF16, AXQ_TYPE_Q8_0, AXQ_TYPE_Q8_1, AXQ_TYPE_Q4_0, AXQ_TYPE_Q4_1,
+                        AXQ_TYPE_Q5_0, AXQ_TYPE_Q5_1, AXQ_TYPE_Q2_K, AXQ_TYPE_Q3_K, AXQ_TYPE_Q4_K, AXQ_TYPE_Q5_K,
+                        AXQ_TYPE_Q6_K}) {
     const std::string name = axq::FindTypeTraits(type)->name;
     for (auto set : {axq::KernelSet::kDispatched, axq::KernelSet::kReference}) {
       const std::string suffix = set == axq::KernelSet::kReference ? "/ref" : "/simd";
