@@ -345,8 +345,24 @@ HWY_INLINE void FinishQ6_K(const float* x, const SymmetricOutput& out, size_t fi
 // The row drivers work in chunks of kSymChunkBlocks super-blocks: check
 // them for NaN/Inf, search them bundle by bundle (prefetching the next
 // chunk meanwhile), then finish each super-block.
-HWY_INLINE bool QuantizeRowQ6_K(const float* x, uint8_t* y, int64_t k) {
+// Searches every sub-block of the chunk of `count` super-blocks at cx,
+// bundle by bundle (search(columns, out, first sub-block)), prefetching the
+// `next` super-blocks meanwhile.
+template <class Search>
+HWY_INLINE void SearchChunk(const float* cx, size_t count, size_t next, SymmetricColumns* columns,
+                            SymmetricOutput* out, const Search& search) {
   const size_t bundle = kSearchBCInterleave * hn::Lanes(KqF());
+  const size_t subs = count * kSubsPerSuperBlock;
+  for (size_t j = 0; j < subs; j += bundle) {
+    if (j * kSymSub < next * kSuperBlock) {
+      KqPrefetch(cx + count * kSuperBlock + j * kSymSub, std::min(bundle * kSymSub, next * kSuperBlock - j * kSymSub));
+    }
+    ToColumns(cx + j * kSymSub, kSymSub, std::min(bundle, subs - j), bundle, columns->x);
+    search(columns, out, j);
+  }
+}
+
+HWY_INLINE bool QuantizeRowQ6_K(const float* x, uint8_t* y, int64_t k) {
   SymmetricColumns columns;
   SymmetricOutput out;
   const int64_t blocks = k / kSuperBlock;
@@ -356,15 +372,8 @@ HWY_INLINE bool QuantizeRowQ6_K(const float* x, uint8_t* y, int64_t k) {
     if (!KqAllFinite(cx, count * kSuperBlock)) return false;
     const size_t next =
         static_cast<size_t>(std::min<int64_t>(kSymChunkBlocks, blocks - b - static_cast<int64_t>(count)));
-    const size_t subs = count * kSubsPerSuperBlock;
-    for (size_t j = 0; j < subs; j += bundle) {
-      if (j * kSymSub < next * kSuperBlock) {
-        KqPrefetch(cx + count * kSuperBlock + j * kSymSub,
-                   std::min(bundle * kSymSub, next * kSuperBlock - j * kSymSub));
-      }
-      ToColumns(cx + j * kSymSub, kSymSub, std::min(bundle, subs - j), bundle, columns.x);
-      SearchBColumns(&columns, &out, j);
-    }
+    SearchChunk(cx, count, next, &columns, &out,
+                [](SymmetricColumns* c, SymmetricOutput* o, size_t j) { SearchBColumns(c, o, j); });
     for (size_t s = 0; s < count; ++s) {
       FinishQ6_K(cx + s * kSuperBlock, out, s * kSubsPerSuperBlock, y + (static_cast<size_t>(b) + s) * kQ6_KBytes);
     }
@@ -389,14 +398,8 @@ HWY_INLINE bool QuantizeRowQ3_K(const float* x, uint8_t* y, int64_t k) {
     const size_t next =
         static_cast<size_t>(std::min<int64_t>(kSymChunkBlocks, blocks - b - static_cast<int64_t>(count)));
     const size_t subs = count * kSubsPerSuperBlock;
-    for (size_t j = 0; j < subs; j += bundle) {
-      if (j * kSymSub < next * kSuperBlock) {
-        KqPrefetch(cx + count * kSuperBlock + j * kSymSub,
-                   std::min(bundle * kSymSub, next * kSuperBlock - j * kSymSub));
-      }
-      ToColumns(cx + j * kSymSub, kSymSub, std::min(bundle, subs - j), bundle, columns.x);
-      SearchCScreenColumns(&columns, &out, j);
-    }
+    SearchChunk(cx, count, next, &columns, &out,
+                [](SymmetricColumns* c, SymmetricOutput* o, size_t j) { SearchCScreenColumns(c, o, j); });
     size_t descents = 0;
     for (size_t j = 0; j < subs; ++j) {  // without branches: unpredictable
       out.descent_slot[j] = static_cast<uint16_t>(descents);
