@@ -12,7 +12,8 @@ cp "$dir/Axq.dll" "$dir/libaxq_csharp.so" "$work/"
 nunit=/usr/lib/cli/nunit.framework-2.6.3/nunit.framework.dll
 mcs -nologo -unsafe -target:library -out:"$work/AxqTests.dll" -r:"$work/Axq.dll" -r:"$nunit" \
   "$src/bindings/csharp/tests/AxqTests.cs" "$src/bindings/csharp/tests/LinearModelTests.cs" \
-  "$src/bindings/csharp/tests/ToolkitTests.cs" "$src/bindings/csharp/tests/ImatrixTests.cs"
+  "$src/bindings/csharp/tests/ToolkitTests.cs" "$src/bindings/csharp/tests/ImatrixTests.cs" \
+  "$src/bindings/csharp/tests/TestSupport.cs"
 mcs -nologo -out:"$work/Example.exe" -r:"$work/Axq.dll" "$src/examples/csharp/Example.cs"
 export AXQ_VECTOR_DIR="$src/tests/data/ggml-vectors"
 export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"

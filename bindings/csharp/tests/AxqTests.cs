@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using Axq;
 using NUnit.Framework;
+using static Axq.Tests.TestSupport;
 
 namespace Axq.Tests {
 
@@ -18,21 +19,6 @@ public class AxqTests {
     float[] f = new float[b.Length / 4];
     Buffer.BlockCopy(b, 0, f, 0, f.Length * 4);
     return f;
-  }
-
-  static void AssertSameBits(float[] want, float[] got) {
-    Assert.AreEqual(want.Length, got.Length);
-    for (int i = 0; i < want.Length; ++i) {
-      if (BitConverter.SingleToInt32Bits(want[i]) != BitConverter.SingleToInt32Bits(got[i])) {
-        Assert.Fail("element {0}: {1} != {2}", i, got[i], want[i]);
-      }
-    }
-  }
-
-  static void Expect(AxqStatus status, string fragment, TestDelegate call) {
-    AxqException e = Assert.Throws<AxqException>(call);
-    Assert.AreEqual(status, e.Status);
-    StringAssert.Contains(fragment, e.Message);
   }
 
   [Test]

@@ -4,36 +4,12 @@ using System.IO;
 using System.Linq;
 using Axq;
 using NUnit.Framework;
+using static Axq.Tests.TestSupport;
 
 namespace Axq.Tests {
 
 [TestFixture]
-public class LinearModelTests {
-  string dir;
-
-  [SetUp]
-  public void MakeDir() {
-    dir = Path.Combine(Path.GetTempPath(), "axq-csharp-test-" + Guid.NewGuid().ToString("N"));
-    Directory.CreateDirectory(dir);
-  }
-
-  [TearDown]
-  public void RemoveDir() => Directory.Delete(dir, true);
-
-  static void Expect(AxqStatus status, string fragment, TestDelegate call) {
-    AxqException e = Assert.Throws<AxqException>(call);
-    Assert.AreEqual(status, e.Status, e.Message);
-    StringAssert.Contains(fragment, e.Message);
-  }
-
-  static void AssertSameBits(float[] want, float[] got) {
-    Assert.AreEqual(want.Length, got.Length);
-    for (int i = 0; i < want.Length; ++i) {
-      if (BitConverter.SingleToInt32Bits(want[i]) != BitConverter.SingleToInt32Bits(got[i])) {
-        Assert.Fail("element {0}: {1} != {2}", i, got[i], want[i]);
-      }
-    }
-  }
+public class LinearModelTests : WithScratchDir {
 
   static float[] Wave(int n, double step, double scale) =>
       Enumerable.Range(0, n).Select(i => (float)(Math.Sin(i * step + 0.3) * scale)).ToArray();

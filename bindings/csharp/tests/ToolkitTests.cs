@@ -2,17 +2,12 @@ using System;
 using System.Linq;
 using Axq;
 using NUnit.Framework;
+using static Axq.Tests.TestSupport;
 
 namespace Axq.Tests {
 
 [TestFixture]
 public class ToolkitTests {
-  static void Expect(AxqStatus status, string fragment, TestDelegate call) {
-    AxqException e = Assert.Throws<AxqException>(call);
-    Assert.AreEqual(status, e.Status, e.Message);
-    Assert.IsNotEmpty(e.Message);
-    StringAssert.Contains(fragment, e.Message);
-  }
 
   static float[] Gaussian(int n, int seed) {
     var r = new Random(seed);
@@ -208,14 +203,6 @@ public class ToolkitTests {
       Assert.AreEqual(4.127, dq.BitsPerParameter, 0.001);
     }
     Expect(AxqStatus.InvalidArgument, "48", () => Nf4Tensor.Quantize(x, FourBitKind.Nf4, 48));
-  }
-
-  static void AssertSameBits(string what, float[] want, float[] got) {
-    Assert.AreEqual(want.Length, got.Length, what);
-    for (int i = 0; i < want.Length; ++i) {
-      Assert.AreEqual(BitConverter.ToInt32(BitConverter.GetBytes(want[i]), 0),
-                      BitConverter.ToInt32(BitConverter.GetBytes(got[i]), 0), what + " element " + i);
-    }
   }
 
   [Test]

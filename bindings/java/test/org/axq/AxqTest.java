@@ -1,5 +1,6 @@
 package org.axq;
 
+import static org.axq.TestSupport.expect;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -42,17 +43,6 @@ public class AxqTest {
     }
   }
 
-  private static AxqException expect(AxqStatus status, String fragment, Runnable call) {
-    try {
-      call.run();
-    } catch (AxqException e) {
-      assertEquals(status, e.status());
-      assertTrue(e.getMessage(), e.getMessage().contains(fragment));
-      return e;
-    }
-    fail("expected " + status);
-    return null;
-  }
 
   @Test
   public void versionAndTypes() {

@@ -1,5 +1,6 @@
 package org.axq;
 
+import static org.axq.TestSupport.expect;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -7,46 +8,15 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 /** Importance matrices, weighted quantization, K-quants and llama.cpp's mixes. */
-public class ImatrixTest {
-  private Path dir;
+public class ImatrixTest extends TestSupport.WithScratchDir {
 
-  @Before
-  public void makeDir() throws IOException {
-    dir = Files.createTempDirectory("axq-java-imatrix");
-  }
-
-  @After
-  public void removeDir() throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-  }
-
-  private static AxqException expect(AxqStatus status, String fragment, Runnable call) {
-    try {
-      call.run();
-    } catch (AxqException e) {
-      assertEquals(e.getMessage(), status, e.status());
-      assertTrue(e.getMessage(), e.getMessage().contains(fragment));
-      return e;
-    }
-    fail("expected " + status);
-    return null;
-  }
 
   private static float[] gaussian(int n, long seed) {
     Random r = new Random(seed);

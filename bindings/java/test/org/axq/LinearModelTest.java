@@ -1,5 +1,6 @@
 package org.axq;
 
+import static org.axq.TestSupport.expect;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -8,40 +9,11 @@ import static org.junit.Assert.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.stream.Stream;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
-public class LinearModelTest {
-  private Path dir;
+public class LinearModelTest extends TestSupport.WithScratchDir {
 
-  @Before
-  public void makeDir() throws IOException {
-    dir = Files.createTempDirectory("axq-java-test");
-  }
-
-  @After
-  public void removeDir() throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-  }
-
-  private static AxqException expect(AxqStatus status, String fragment, Runnable call) {
-    try {
-      call.run();
-    } catch (AxqException e) {
-      assertEquals(e.getMessage(), status, e.status());
-      assertTrue(e.getMessage(), e.getMessage().contains(fragment));
-      return e;
-    }
-    fail("expected " + status);
-    return null;
-  }
 
   private static void assertSameBits(float[] want, float[] got) {
     assertEquals(want.length, got.length);

@@ -1,5 +1,6 @@
 package org.axq;
 
+import static org.axq.TestSupport.expect;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -10,17 +11,6 @@ import java.util.Random;
 import org.junit.Test;
 
 public class ToolkitTest {
-  private static void expect(AxqStatus status, String fragment, Runnable call) {
-    try {
-      call.run();
-    } catch (AxqException e) {
-      assertEquals(e.getMessage(), status, e.status());
-      assertFalse(e.getMessage().isEmpty());
-      assertTrue(e.getMessage(), e.getMessage().contains(fragment));
-      return;
-    }
-    fail("expected " + status);
-  }
 
   private static float[] gaussian(int n, long seed) {
     Random r = new Random(seed);
