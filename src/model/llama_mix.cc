@@ -84,7 +84,7 @@ struct MixState {
   bool tied_embeddings;
   int64_t value_tensors;  // attention-V-like tensors in the model
   int64_t value_seen = 0;
-  int64_t ffn_down_seen = 0, ffn_gate_seen = 0, ffn_up_seen = 0;
+  int64_t ffn_down_seen = 0;
 };
 
 bool IsFalcon(const MixState& s) { return s.shape.arch == "falcon"; }
@@ -189,8 +189,8 @@ axq_type ChooseInMix(MixState& s, const MixTensor& t) {
     case Role::kAttentionK: return s.shape.n_expert == 8 ? AXQ_TYPE_Q8_0 : type;
     case Role::kFfnDown: return ChooseForFfnDown(s, type, t.name);
     case Role::kAttentionOutput: return ChooseForAttentionOutput(s, type);
-    case Role::kFfnGate: ++s.ffn_gate_seen; return type;
-    case Role::kFfnUp: ++s.ffn_up_seen; return type;
+    // FFN gate and up change type only in the IQ mixes, which libaxq does
+    // not offer; they are told apart so that they never count as FFN down.
     default: return type;
   }
 }

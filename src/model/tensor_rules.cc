@@ -131,8 +131,10 @@ std::vector<axq_type> ChooseTypes(const TypeChoice& choice, const std::vector<gg
   }
   std::vector<MixTensor> view;
   std::vector<std::string> names;
+  std::vector<const TensorRule*> rules;
   for (const SourceTensor& s : tensors) {
-    view.push_back({s.name, s.n_dims, s.ne[0], FirstMatch(choice, s.name) != nullptr || choice.pure});
+    rules.push_back(FirstMatch(choice, s.name));
+    view.push_back({s.name, s.n_dims, s.ne[0], rules.back() != nullptr || choice.pure});
     names.push_back(s.name);
   }
   const std::vector<axq_type> mixed =
@@ -140,7 +142,7 @@ std::vector<axq_type> ChooseTypes(const TypeChoice& choice, const std::vector<gg
   for (size_t i = 0; i < tensors.size(); ++i) {
     const SourceTensor& s = tensors[i];
     axq_type type = mixed[i];
-    if (const TensorRule* rule = FirstMatch(choice, s.name)) {
+    if (const TensorRule* rule = rules[i]) {
       type = rule->type;
     } else if (choice.pure && LlamaQuantizesTensor(s.name, s.n_dims)) {
       type = choice.type;
