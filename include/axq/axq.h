@@ -583,5 +583,6 @@ AXQ_API axq_status axq_simd_set_targets(const char *names);
 #include "axq/floatquant.h"
 #include "axq/analysis.h"
 #include "axq/imatrix.h"
+#include "axq/ptq.h"
 
 #endif /* AXQ_AXQ_H */
