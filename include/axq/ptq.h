@@ -66,6 +66,14 @@ AXQ_API axq_status axq_act_stats_create(axq_act_stats_t **out, int64_t k,
 AXQ_API void axq_act_stats_destroy(axq_act_stats_t *stats);
 /* Adds `rows` rows of k activations (row-major, k as created). */
 AXQ_API axq_status axq_act_stats_add(axq_act_stats_t *stats, const float *x, int64_t rows, int64_t k);
+/* Adds the rows of tensor `name` of a calibration file: a GGUF or
+   safetensors file (told apart by content) whose F32, F16 or BF16 tensor
+   of dims {k, rows} (safetensors shape [rows, k]) holds one activation row
+   per token, e.g. as saved by axq_model_save from the layer inputs. A
+   missing file is AXQ_ERR_IO, a bad one AXQ_ERR_CORRUPT_DATA, a missing
+   name or another width AXQ_ERR_INVALID_ARGUMENT. Rows are read in
+   chunks, so the file need not fit in memory twice. */
+AXQ_API axq_status axq_act_stats_add_file(axq_act_stats_t *stats, const char *path, const char *name);
 /* Fills the fields out->struct_size covers. */
 AXQ_API axq_status axq_act_stats_info(axq_act_stats_info_t *out, const axq_act_stats_t *stats);
 /* max|x_j| (dst: k values) over every row seen; 0 for no rows. */

@@ -292,6 +292,16 @@ AXQ_API axq_status axq_act_stats_add(axq_act_stats_t* stats, const float* x, int
   });
 }
 
+AXQ_API axq_status axq_act_stats_add_file(axq_act_stats_t* stats, const char* path, const char* name) {
+  return Guard([&]() -> Status {
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(stats, "stats"));
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(path, "path"));
+    AXQ_RETURN_IF_ERROR(axq::RequireNonNull(name, "name"));
+    std::lock_guard<std::mutex> lock(stats->mutex);
+    return axq::AddActivationsFromFile(stats, path, name);
+  });
+}
+
 AXQ_API axq_status axq_act_stats_info(axq_act_stats_info_t* out, const axq_act_stats_t* stats) {
   return Guard([&]() -> Status {
     AXQ_RETURN_IF_ERROR(axq::RequireNonNull(out, "out"));

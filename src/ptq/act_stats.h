@@ -32,6 +32,10 @@ Status InitActStats(axq_act_stats* stats);
 // mutex, and on failure nothing changes).
 Status AddActivations(axq_act_stats* stats, const float* x, int64_t rows);
 
+// Adds the rows of tensor `name` of a GGUF or safetensors file; the caller
+// holds the mutex. On failure nothing changes.
+Status AddActivationsFromFile(axq_act_stats* stats, const char* path, const char* name);
+
 }  // namespace axq
 
 #endif  // AXQ_PTQ_ACT_STATS_H_

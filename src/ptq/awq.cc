@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "src/core/parallel.h"
+#include "src/ptq/checked_parallel.h"
 #include "src/ptq/ptq_kernels.h"
 
 namespace axq {
@@ -41,9 +41,9 @@ void ScalesForAlpha(const axq_act_stats& st, double alpha, float* s) {
   for (int64_t j = 0; j < k; ++j) s[j] = static_cast<float>(v[j] / centre);
 }
 
-// The output error of the weights under scales s.
-double OutputError(const axq_tensor* const* weights, size_t n_weights, const axq_act_stats& st,
-                   const AwqConfig& cfg, const float* s) {
+// The output error of the weights under scales s, in *total.
+Status OutputError(const axq_tensor* const* weights, size_t n_weights, const axq_act_stats& st,
+                   const AwqConfig& cfg, const float* s, double* total_out) {
   const int64_t k = st.k;
   const PtqKernels& kern = PtqKernelsFor();
   double total = 0.0;
@@ -52,7 +52,7 @@ double OutputError(const axq_tensor* const* weights, size_t n_weights, const axq
     const int64_t m = w.nelements / k;
     const float* wf = reinterpret_cast<const float*>(w.data.get());
     std::vector<double> row_error(static_cast<size_t>(m));
-    ParallelFor(m, cfg.threads, 4, [&](int64_t b, int64_t e) {
+    AXQ_RETURN_IF_ERROR(ParallelForChecked(m, cfg.threads, 4, [&](int64_t b, int64_t e) {
       std::vector<float> scaled(static_cast<size_t>(k)), values(static_cast<size_t>(k));
       std::vector<int32_t> codes(static_cast<size_t>(k));
       std::vector<GroupParams> params(static_cast<size_t>(k / cfg.format.group_size()));
@@ -68,10 +68,11 @@ double OutputError(const axq_tensor* const* weights, size_t n_weights, const axq
         }
         row_error[r] = sum;
       }
-    });
+    }));
     for (double v : row_error) total += v;
   }
-  return total;
+  *total_out = total;
+  return OkStatus();
 }
 
 }  // namespace
@@ -83,7 +84,8 @@ Status AwqSearchScales(const axq_tensor* const* weights, size_t n_weights, const
   for (uint32_t i = 0; i < cfg.grid; ++i) {
     const double a = static_cast<double>(i) / static_cast<double>(cfg.grid);
     ScalesForAlpha(st, a, candidate.data());
-    const double err = OutputError(weights, n_weights, st, cfg, candidate.data());
+    double err = 0.0;
+    AXQ_RETURN_IF_ERROR(OutputError(weights, n_weights, st, cfg, candidate.data(), &err));
     if (i == 0 || err < best) {
       best = err;
       std::copy(candidate.begin(), candidate.end(), s);
@@ -114,7 +116,7 @@ Status AwqQuantize(const axq_tensor& w, const float* s, const axq_act_stats& st,
     }
   }
   const PtqKernels& kern = PtqKernelsFor();
-  ParallelFor(m, cfg.threads, 4, [&](int64_t b, int64_t e) {
+  return ParallelForChecked(m, cfg.threads, 4, [&](int64_t b, int64_t e) {
     std::vector<float> scaled(static_cast<size_t>(k)), values(static_cast<size_t>(k));
     std::vector<float> clamped(static_cast<size_t>(gs)), diff(static_cast<size_t>(gs));
     std::vector<int32_t> codes(static_cast<size_t>(gs));
@@ -154,7 +156,6 @@ Status AwqQuantize(const axq_tensor& w, const float* s, const axq_act_stats& st,
       }
     }
   });
-  return OkStatus();
 }
 
 }  // namespace axq

@@ -92,20 +92,22 @@ void InvertLower(const double* l, int64_t k, unsigned threads, const PtqKernels&
   // Column blocks are independent; item c pairs blocks c and blocks-1-c so
   // that items cost about the same.
   const int64_t items = (blocks + 1) / 2;
+  // One scratch block per item, allocated here: pool tasks must not throw.
+  std::vector<double> scratch(static_cast<size_t>(items * kBlock * kBlock));
   ParallelFor(items, threads, 1, [&](int64_t b, int64_t e) {
-    std::vector<double> t(static_cast<size_t>(kBlock * kBlock));
-    auto solve_block_column = [&](int64_t bb) {
+    auto solve_block_column = [&](int64_t bb, double* t) {
       const int64_t b0 = bb * kBlock, w = std::min(kBlock, k - b0);
       for (int64_t ib = bb + 1; ib < blocks; ++ib) {
         const int64_t i0 = ib * kBlock, h = std::min(kBlock, k - i0);
-        std::fill(t.begin(), t.end(), 0.0);
-        kern.gemm_add(t.data(), kBlock, l + i0 * k + b0, k, x + b0 * k + b0, k, h, w, i0 - b0);
-        kern.gemm_add(x + i0 * k + b0, k, neg_dinv.data() + ib * kBlock * kBlock, kBlock, t.data(), kBlock, h, w, h);
+        std::fill(t, t + kBlock * kBlock, 0.0);
+        kern.gemm_add(t, kBlock, l + i0 * k + b0, k, x + b0 * k + b0, k, h, w, i0 - b0);
+        kern.gemm_add(x + i0 * k + b0, k, neg_dinv.data() + ib * kBlock * kBlock, kBlock, t, kBlock, h, w, h);
       }
     };
     for (int64_t item = b; item < e; ++item) {
-      solve_block_column(item);
-      if (blocks - 1 - item != item) solve_block_column(blocks - 1 - item);
+      double* t = scratch.data() + item * kBlock * kBlock;
+      solve_block_column(item, t);
+      if (blocks - 1 - item != item) solve_block_column(blocks - 1 - item, t);
     }
   });
 }

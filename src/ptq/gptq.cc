@@ -6,7 +6,7 @@
 #include <numeric>
 #include <vector>
 
-#include "src/core/parallel.h"
+#include "src/ptq/checked_parallel.h"
 #include "src/ptq/cholesky.h"
 #include "src/ptq/ptq_kernels.h"
 
@@ -56,14 +56,14 @@ Status GptqQuantize(const axq_tensor& w, const axq_act_stats& stats, const GptqC
   std::iota(perm.begin(), perm.end(), 0);
   if (cfg.act_order) {
     std::stable_sort(perm.begin(), perm.end(), [&](int64_t a, int64_t b) { return h[a * k + a] > h[b * k + b]; });
-    ParallelFor(m, cfg.threads, 16, [&](int64_t b, int64_t e) {
+    AXQ_RETURN_IF_ERROR(ParallelForChecked(m, cfg.threads, 16, [&](int64_t b, int64_t e) {
       std::vector<float> scratch;
       for (int64_t r = b; r < e; ++r) {
         for (int64_t g = 0; g < groups; ++g) {
           out->params[r * groups + g] = FitFromDoubles(cfg.format, wd.data() + r * k + g * gs, gs, &scratch);
         }
       }
-    });
+    }));
     std::vector<double> hp(h.size()), wp(wd.size());
     for (int64_t a = 0; a < k; ++a) {
       for (int64_t b = 0; b < k; ++b) hp[a * k + b] = h[perm[a] * k + perm[b]];
@@ -101,7 +101,7 @@ Status GptqQuantize(const axq_tensor& w, const axq_act_stats& stats, const GptqC
   std::vector<double> neg_err(static_cast<size_t>(m * block));
   for (int64_t b0 = 0; b0 < k; b0 += block) {
     const int64_t b1 = std::min(k, b0 + block);
-    ParallelFor(m, cfg.threads, 4, [&](int64_t rb, int64_t re) {
+    AXQ_RETURN_IF_ERROR(ParallelForChecked(m, cfg.threads, 4, [&](int64_t rb, int64_t re) {
       std::vector<float> scratch;
       for (int64_t r = rb; r < re; ++r) {
         double* row = wd.data() + r * k;
@@ -122,7 +122,7 @@ Status GptqQuantize(const axq_tensor& w, const axq_act_stats& stats, const GptqC
         kern.gemm_add(wd.data() + rb * k + b1, k, neg_err.data() + rb * block, block, u.data() + b0 * k + b1, k,
                       re - rb, k - b1, b1 - b0);
       }
-    });
+    }));
   }
   return OkStatus();
 }

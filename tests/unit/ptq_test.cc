@@ -170,9 +170,13 @@ std::vector<float> RtnInt(const std::vector<float>& w, int64_t k, uint32_t bits,
   return DequantizeInt(q);
 }
 
+void ExpectFailure(axq_status got, axq_status want, const char* what) {
+  EXPECT_EQ(got, want) << what;
+  EXPECT_STRNE(axq_last_error(), "") << what;
+}
+
 void Report(const char* what, double ratio) {
   std::printf("[ ratio    ] %-44s %.4f\n", what, ratio);
-  ::testing::Test::RecordProperty(what, std::to_string(ratio));
 }
 
 // ---------------------------------------------------------------------------
@@ -574,6 +578,55 @@ TEST(PtqStats, ChannelStatisticsAndSamples) {
   EXPECT_EQ(sa, sb);
 }
 
+// A calibration file gives the statistics that adding its rows gives.
+TEST(PtqStats, CalibrationFile) {
+  const Layer l = MakeLayer(128, 16, 300, 31);
+  axq_model_t* model = nullptr;
+  ASSERT_EQ(axq_model_create(&model), AXQ_OK);
+  Tensor acts = MakeF32(l.calib, l.k);
+  ASSERT_EQ(axq_model_add(model, "blk.0.attn_q.input", acts.get()), AXQ_OK) << axq_last_error();
+  const std::string path = axq_test::ScratchPath("calib.gguf");
+  ASSERT_EQ(axq_model_save(model, path.c_str()), AXQ_OK) << axq_last_error();
+  axq_model_destroy(model);
+
+  Stats direct = Collect(l, 64, 300);
+  axq_act_stats_options_t o;
+  axq_act_stats_options_init(&o);
+  o.max_samples = 64;
+  axq_act_stats_t* s = nullptr;
+  ASSERT_EQ(axq_act_stats_create(&s, l.k, &o), AXQ_OK);
+  Stats from_file(s);
+  ASSERT_EQ(axq_act_stats_add_file(s, path.c_str(), "blk.0.attn_q.input"), AXQ_OK) << axq_last_error();
+  axq_act_stats_info_t info;
+  info.struct_size = sizeof(info);
+  ASSERT_EQ(axq_act_stats_info(&info, s), AXQ_OK);
+  EXPECT_EQ(info.rows, 300);
+  EXPECT_EQ(info.samples, 64);
+  Tensor w = MakeF32(l.w, l.k);
+  std::vector<std::vector<uint8_t>> bytes;
+  for (axq_act_stats_t* st : {direct.get(), s}) {
+    axq_tensor_t* q = nullptr;
+    ASSERT_EQ(axq_gptq_quantize(&q, w.get(), st, nullptr), AXQ_OK) << axq_last_error();
+    Tensor owned(q);
+    const uint8_t* p = static_cast<const uint8_t*>(axq_tensor_data(q));
+    bytes.emplace_back(p, p + axq_tensor_nbytes(q));
+  }
+  EXPECT_EQ(bytes[0], bytes[1]);
+
+  ExpectFailure(axq_act_stats_add_file(s, (path + ".missing").c_str(), "blk.0.attn_q.input"), AXQ_ERR_IO,
+                "missing file");
+  ExpectFailure(axq_act_stats_add_file(s, path.c_str(), "blk.1.attn_q.input"), AXQ_ERR_INVALID_ARGUMENT,
+                "missing tensor");
+  ExpectFailure(axq_act_stats_add_file(s, path.c_str(), nullptr), AXQ_ERR_INVALID_ARGUMENT, "NULL name");
+  axq_act_stats_t* narrow = nullptr;
+  ASSERT_EQ(axq_act_stats_create(&narrow, 64, nullptr), AXQ_OK);
+  Stats narrow_owned(narrow);
+  ExpectFailure(axq_act_stats_add_file(narrow, path.c_str(), "blk.0.attn_q.input"), AXQ_ERR_INVALID_ARGUMENT,
+                "other width");
+  ASSERT_EQ(axq_act_stats_info(&info, s), AXQ_OK);
+  EXPECT_EQ(info.rows, 300) << "failed adds change nothing";
+}
+
 // SmoothQuant's factors by the formula, with its edge rules.
 TEST(PtqSmoothQuant, FactorsFollowTheFormula) {
   const int64_t k = 4;
@@ -601,11 +654,6 @@ TEST(PtqSmoothQuant, FactorsFollowTheFormula) {
 
 // ---------------------------------------------------------------------------
 // The C contract.
-
-void ExpectFailure(axq_status got, axq_status want, const char* what) {
-  EXPECT_EQ(got, want) << what;
-  EXPECT_STRNE(axq_last_error(), "") << what;
-}
 
 TEST(PtqContract, ActStatsArguments) {
   axq_act_stats_t* s = reinterpret_cast<axq_act_stats_t*>(1);
