@@ -17,6 +17,8 @@ struct DemoOptions {
   int repeats = 3;
 };
 int RunDemo(const DemoOptions& options);
+// The demo's post-training quantization part (demo_ptq.cc).
+int DemoPtq();
 
 struct BenchOptions {
   std::vector<int64_t> sizes = {64 << 20, 128 << 10};  // bytes of f32 input

@@ -180,6 +180,8 @@ int RunDemo(const DemoOptions& options) {
               options.repeats);
   const int matmul = DemoMatmul(options, src.get());
   if (matmul != 0) return matmul;
+  const int ptq = DemoPtq();
+  if (ptq != 0) return ptq;
   std::vector<QualityResult> quality;
   if (!RunQualitySuite(&quality)) return 1;
   PrintQualitySuite(quality);
