@@ -1,6 +1,7 @@
 // Group formats of AWQ and GPTQ (group_format.h).
 #include "src/ptq/group_format.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -65,39 +66,36 @@ Status GroupFormat::ForInt(uint32_t bits, int32_t scheme, int64_t group_size, in
 }
 
 GroupParams GroupFormat::Fit(const float* v, int64_t n) const {
+  // ggml kinds: n is one 32-element block, so ggml's own scale sources apply.
   GroupParams p;
-  float min = v[0], max = v[0], amax = 0.0f, signed_max = 0.0f;
-  for (int64_t i = 0; i < n; ++i) {
-    min = v[i] < min ? v[i] : min;
-    max = v[i] > max ? v[i] : max;
-    const float a = std::fabs(v[i]);
-    if (a > amax) {  // the first of largest magnitude, as ggml
-      amax = a;
-      signed_max = v[i];
-    }
-  }
   switch (kind_) {
     case Kind::kSignedOffset:
-      p.d = ToStoredHalf(signed_max / static_cast<float>(-offset_));
-      break;
-    case Kind::kMinOffset:
+      p.d = ToStoredHalf(FirstLargestMagnitude(v) / static_cast<float>(-offset_));
+      return p;
+    case Kind::kMinOffset: {
+      float min = 0.0f, max = 0.0f;
+      BlockMinMax(v, &min, &max);
       p.d = ToStoredHalf((max - min) / static_cast<float>(levels_));
       p.m = ToStoredHalf(min);
-      break;
-    case Kind::kSymmetric8:
-      p.d = ToStoredHalf(amax / 127.0f);
-      break;
-    case Kind::kInt: {
-      IntRange r;
-      r.abs_bits = AbsBits(amax);
-      r.min = min;
-      r.max = max;
-      const IntParams ip = ParamsFromRange(codec_, r);
-      p.d = ip.scale;
-      p.m = ip.zero_point;
-      break;
+      return p;
     }
+    case Kind::kSymmetric8:
+      p.d = ToStoredHalf(BlockAbsMax(v) / 127.0f);
+      return p;
+    case Kind::kInt:
+      break;
   }
+  IntRange r;
+  r.min = v[0];
+  r.max = v[0];
+  for (int64_t i = 0; i < n; ++i) {
+    r.min = v[i] < r.min ? v[i] : r.min;
+    r.max = v[i] > r.max ? v[i] : r.max;
+    r.abs_bits = std::max(r.abs_bits, AbsBits(v[i]));
+  }
+  const IntParams ip = ParamsFromRange(codec_, r);
+  p.d = ip.scale;
+  p.m = ip.zero_point;
   return p;
 }
 

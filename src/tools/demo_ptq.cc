@@ -113,16 +113,20 @@ int DemoPtq() {
     return true;
   };
   auto same_x = [&] { return FromF32(held, kIn); };
+  auto failed = [](const char* method) {
+    std::fprintf(stderr, "axq: demo ptq %s: %s\n", method, axq_last_error());
+    return 1;
+  };
 
   axq_tensor_t* q = nullptr;
-  if (axq_quantize(&q, w.get(), AXQ_TYPE_Q4_1, nullptr) != AXQ_OK) return 1;
+  if (axq_quantize(&q, w.get(), AXQ_TYPE_Q4_1, nullptr) != AXQ_OK) return failed("round to nearest");
   TensorPtr rtn(q);
   if (!row("round to nearest", "q4_1", Expand(rtn.get()), same_x(), true)) return 1;
   for (uint32_t act_order : {0u, 1u}) {
     axq_gptq_options_t o;
     axq_gptq_options_init(&o);
     o.act_order = act_order;
-    if (axq_gptq_quantize(&q, w.get(), stats.get(), &o) != AXQ_OK) return row("GPTQ", "", nullptr, nullptr, false), 1;
+    if (axq_gptq_quantize(&q, w.get(), stats.get(), &o) != AXQ_OK) return failed("GPTQ");
     TensorPtr g(q);
     if (!row(act_order ? "GPTQ, act-order" : "GPTQ", "q4_1", Expand(g.get()), same_x(), false)) return 1;
   }
@@ -131,7 +135,7 @@ int DemoPtq() {
   const axq_tensor_t* weights[] = {w.get()};
   if (axq_awq_scales(s.data(), kIn, &alpha, weights, 1, stats.get(), 0, nullptr) != AXQ_OK ||
       axq_awq_quantize(&q, w.get(), s.data(), kIn, stats.get(), nullptr) != AXQ_OK) {
-    return row("AWQ", "", nullptr, nullptr, false), 1;
+    return failed("AWQ");
   }
   TensorPtr a(q);
   const std::string awq = "AWQ (alpha " + std::to_string(alpha).substr(0, 4) + "), clip search";
@@ -139,7 +143,7 @@ int DemoPtq() {
 
   if (!row("plain W8A8", "int8", FakeInt8(w.get(), true), FakeInt8(x.get(), false), true)) return 1;
   if (axq_smoothquant_scales(s.data(), kIn, weights, 1, stats.get(), 0.5f) != AXQ_OK) {
-    return row("SmoothQuant", "", nullptr, nullptr, false), 1;
+    return failed("SmoothQuant");
   }
   TensorPtr ws = Scaled(w.get(), s, 0), xs = Scaled(x.get(), s, 1);
   if (!ws || !xs || !row("SmoothQuant (alpha 0.5) W8A8", "int8", FakeInt8(ws.get(), true), FakeInt8(xs.get(), false),
